@@ -1,0 +1,1 @@
+## bench/: the benchmark harness (never run by make check except --quick).

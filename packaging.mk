@@ -1,0 +1,1 @@
+## Distribution packaging files shipped in the tarball.

@@ -1,0 +1,21 @@
+## tests/: GLib g_test suites (TAP) and shell tests of the utilities.
+## Every test program is a check_PROGRAM linked with -no-install and run
+## with "-k --tap".
+
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+LOG_COMPILER = $(top_srcdir)/tests/run-test.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+TEST_EXTENSIONS = .sh
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(top_srcdir)'; export top_srcdir; \
+	top_builddir='$(top_builddir)'; export top_builddir; \
+	abs_top_builddir='$(abs_top_builddir)'; export abs_top_builddir; \
+	PATH='$(abs_top_builddir)/utils:$(abs_top_builddir)'":$$PATH"; export PATH; \
+	LC_ALL=C; export LC_ALL; LANGUAGE=; export LANGUAGE;
+
+TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
+TEST_LDADD = lib/libmmapio.la $(GLIB_LIBS) $(PTHREAD_LIBS)
+TEST_LDFLAGS = -no-install
+
+EXTRA_DIST += tests/run-test.sh tests/testutil.h

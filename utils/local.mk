@@ -1,0 +1,1 @@
+## utils/: mmtouch and mmcat, built on libmmapio.
