@@ -10,6 +10,8 @@
 
 #include <config.h>
 
+#define MMAPIO_COMPILATION 1
+
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdatomic.h>
@@ -30,9 +32,18 @@
 #define MMAPIO_LIKELY(x) __builtin_expect (!!(x), 1)
 #define MMAPIO_UNLIKELY(x) __builtin_expect (!!(x), 0)
 
-/* Per-page pending-byte counters live in chunks of this many pages,
- * allocated on first write into the chunk.  */
-#define MMAPIO_DIRTY_CHUNK_PAGES 1024u
+/* Pending-byte counters, one per page, live in a three-level radix tree
+ * that never moves: a fixed top array of MMAPIO_DIRTY_TOP entries, each
+ * pointing at MMAPIO_DIRTY_MID chunk pointers, each chunk holding
+ * MMAPIO_DIRTY_CHUNK counters.  Levels below the top are allocated on
+ * first write and installed with compare-and-swap, so writers never take a
+ * lock and growth never reallocates.  With 4 KiB pages this covers 2 PiB.
+ */
+#define MMAPIO_DIRTY_CHUNK 1024u
+#define MMAPIO_DIRTY_MID 1024u
+#define MMAPIO_DIRTY_TOP 512u
+typedef _Atomic uint32_t mmapio_dirty_chunk[MMAPIO_DIRTY_CHUNK];
+typedef _Atomic (mmapio_dirty_chunk *) mmapio_dirty_mid[MMAPIO_DIRTY_MID];
 
 struct mmapio_file
 {
@@ -56,12 +67,11 @@ struct mmapio_file
   _Atomic int exclusive;
   pthread_mutex_t resize_lock;
 
-  /* RDWR only: pending-write accounting.  dirty[i] points at
-   * MMAPIO_DIRTY_CHUNK_PAGES counters of bytes written per page (at most a
-   * page each).  'dirty_all' is set when a counter chunk could not be
-   * allocated: every range is then treated as dirty.  */
-  _Atomic (_Atomic uint32_t *) *dirty;
-  size_t dirty_chunks;
+  /* RDWR only: pending-write accounting, bytes written per page (at most
+   * a page each), see MMAPIO_DIRTY_CHUNK.  'dirty_all' is set when a level
+   * of the tree could not be allocated: every range then counts as dirty
+   * until the next full flush.  */
+  _Atomic (mmapio_dirty_mid *) *dirty;
   _Atomic int dirty_all;
   _Atomic uint64_t pending;
 
@@ -146,7 +156,9 @@ mmapio__leave (mmapio_file *f)
   atomic_fetch_sub_explicit (&f->users, 1, memory_order_release);
 }
 
-/* Pending-write accounting (RDWR).  */
+/* Pending-write accounting (RDWR, flush.c).  */
+int mmapio__alloc_dirty (mmapio_file *f);
+void mmapio__free_dirty (mmapio_file *f);
 void mmapio__mark_dirty (mmapio_file *f, uint64_t off, uint64_t len);
 /* After a write: apply the flush policy.  */
 int mmapio__after_write (mmapio_file *f, uint64_t off, uint64_t len);
@@ -192,6 +204,14 @@ void mmapio__guard_install (void);
   (atomic_signal_fence (memory_order_seq_cst), \
    mmapio__guard_jmp = mmapio_guard_prev_)
 #define MMAPIO_GUARD_RECOVER() (mmapio__guard_jmp = mmapio_guard_prev_)
+
+/* memcpy under the SIGBUS guard: 0 or MMAPIO_E_SHRUNK.  */
+int mmapio__guarded_memcpy (void *dst, const void *src, size_t n);
+/* fn (data, len, off, userdata) under the SIGBUS guard: its value, or
+ * MMAPIO_E_SHRUNK when a fault abandoned it.  */
+int mmapio__guarded_call (int (*fn) (void *, size_t, uint64_t, void *),
+                          void *data, size_t len, uint64_t off,
+                          void *userdata);
 
 /* Windowed mode (window.c).  */
 int mmapio__window_read (mmapio_file *f, uint64_t off, void *buf, size_t len);
