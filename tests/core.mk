@@ -1,0 +1,1 @@
+## tests/core.mk: g_test suites of the core library.
