@@ -19,3 +19,6 @@ TEST_LDADD = lib/libmmapio.la $(GLIB_LIBS) $(PTHREAD_LIBS)
 TEST_LDFLAGS = -no-install
 
 EXTRA_DIST += tests/run-test.sh tests/testutil.h
+
+TESTS += tests/readme.sh
+EXTRA_DIST += tests/readme.sh
