@@ -344,9 +344,9 @@ open_path (const char *path, int oflags, mode_t perm, unsigned flags)
   return open (path, oflags, perm);
 }
 
-int
-mmapio_open_ex (mmapio_file **ret, const char *path, enum mmapio_mode mode,
-                const mmapio_options *opts)
+static int
+open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
+               const mmapio_options *opts, int *ret_created)
 {
   static const mmapio_options defaults = MMAPIO_OPTIONS_INIT;
   mmapio_options o = defaults;
@@ -455,11 +455,8 @@ mmapio_open_ex (mmapio_file **ret, const char *path, enum mmapio_mode mode,
   r = open_common (ret, fd, path, mode, &o);
   if (r < 0)
     goto fail_fd;
-  if (o.create && ret != NULL && opts != NULL)
-    {
-      /* Tell mmapio_open_or_create what happened (private channel).  */
-      ((mmapio_options *) opts)->create = created ? 2 : 1;
-    }
+  if (ret_created != NULL)
+    *ret_created = created;
   return 0;
 
 fail_fd:
@@ -467,6 +464,13 @@ fail_fd:
   if (created || (o.truncate && r == -ENOSPC))
     unlink (path);
   return r;
+}
+
+int
+mmapio_open_ex (mmapio_file **ret, const char *path, enum mmapio_mode mode,
+                const mmapio_options *opts)
+{
+  return open_internal (ret, path, mode, opts, NULL);
 }
 
 int
@@ -498,10 +502,7 @@ mmapio_open_or_create (mmapio_file **ret, const char *path, uint64_t size,
   o.flags = flags;
   o.create = 1;
   o.size = size;
-  int r = mmapio_open_ex (ret, path, MMAPIO_RDWR, &o);
-  if (r == 0 && ret_created != NULL)
-    *ret_created = o.create == 2;
-  return r;
+  return open_internal (ret, path, MMAPIO_RDWR, &o, ret_created);
 }
 
 int
