@@ -86,7 +86,7 @@ while read -r name; do
       ok "groff -ww $name.3"
     else
       not_ok "groff -ww $name.3"
-      echo "$out" | diag
+      printf '%s\n' "$out" | diag
     fi
   fi
   if [ $have_man = no ]; then
@@ -98,7 +98,7 @@ while read -r name; do
       ok "man --warnings $name.3"
     else
       not_ok "man --warnings $name.3"
-      echo "$out" | diag
+      printf '%s\n' "$out" | diag
     fi
   fi
   if names_of "$name" | grep -qx "$name"; then
@@ -160,7 +160,7 @@ else
     ok "libmmapio.3 example compiles without a warning"
   else
     not_ok "libmmapio.3 example compiles without a warning"
-    echo "$out" | diag
+    printf '%s\n' "$out" | diag
   fi
   libs=$top_builddir/lib/.libs
   if [ ! -f "$tmp/example.o" ] || [ ! -f "$libs/libmmapio.so" ]; then
@@ -169,7 +169,7 @@ else
                  "$tmp/example.o" -L"$libs" -Wl,-rpath,"$(cd "$libs" && pwd)" \
                  -lmmapio 2>&1); then
     not_ok "libmmapio.3 example links"
-    echo "$out" | diag
+    printf '%s\n' "$out" | diag
   else
     printf 'one\ntwo\nthree\n' > "$tmp/input"
     out=$("$tmp/example" "$tmp/input" "$tmp/log" 2>&1)
@@ -180,7 +180,7 @@ else
       ok "libmmapio.3 example runs"
     else
       not_ok "libmmapio.3 example runs"
-      { echo "$out"; cat "$tmp/log" 2>/dev/null; } | diag
+      { printf '%s\n' "$out"; cat "$tmp/log" 2>/dev/null; } | diag
     fi
   fi
 fi
