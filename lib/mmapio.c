@@ -594,6 +594,10 @@ mmapio_fd (const mmapio_file *f)
 void *
 mmapio_data (const mmapio_file *f)
 {
+  /* An empty RDWR mapping still has its reservation; the contract says
+   * NULL for an empty mapping, and no byte of it may be touched anyway.  */
+  if (mmapio__size (f) == 0)
+    return NULL;
   return f->base;
 }
 
