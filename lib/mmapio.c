@@ -344,6 +344,70 @@ open_path (const char *path, int oflags, mode_t perm, unsigned flags)
   return open (path, oflags, perm);
 }
 
+/* Create 'path' with 'size' bytes already in place, so that a racing
+ * opener never maps a file that is still empty: the file is made
+ * nameless (O_TMPFILE), sized, then linked at 'path', which fails with
+ * EEXIST if someone else got there first.  Returns the descriptor,
+ * -EEXIST, a real error of the sizing (-ENOSPC...), or -EOPNOTSUPP when
+ * the method is not available here and a plain O_EXCL create must do.  */
+static int
+create_complete (const char *path, int oflags, mode_t perm,
+                 const mmapio_options *o)
+{
+#if HAVE_DECL_O_TMPFILE
+  const char *slash = strrchr (path, '/');
+  char *dir;
+
+  if (slash != NULL && slash[1] == '\0')
+    return -EOPNOTSUPP;
+  if (slash == NULL)
+    dir = strdup (".");
+  else if (slash == path)
+    dir = strdup ("/");
+  else
+    dir = strndup (path, (size_t) (slash - path));
+  if (dir == NULL)
+    return -ENOMEM;
+  int fd = open (dir, (oflags & ~(O_NOFOLLOW | O_NONBLOCK)) | O_TMPFILE,
+                 perm);
+  free (dir);
+  if (fd < 0)
+    return -EOPNOTSUPP;
+
+  int r = (o->flags & MMAPIO_OPEN_SPARSE)
+            ? (ftruncate (fd, (off_t) o->size) < 0 ? -errno : 0)
+            : allocate_blocks (fd, 0, o->size);
+  if (r < 0)
+    {
+      /* Nothing to remove: the file never had a name.  */
+      close (fd);
+      return r;
+    }
+
+  char proc[64];
+  snprintf (proc, sizeof proc, "/proc/self/fd/%d", fd);
+  if (linkat (AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+    return fd;
+  r = errno;
+  if (r != EEXIST)
+    {
+      /* Without /proc, AT_EMPTY_PATH still works for privileged
+       * callers.  */
+      if (linkat (fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+        return fd;
+      r = errno;
+    }
+  close (fd);
+  return r == EEXIST ? -EEXIST : -EOPNOTSUPP;
+#else
+  (void) path;
+  (void) oflags;
+  (void) perm;
+  (void) o;
+  return -EOPNOTSUPP;
+#endif
+}
+
 static int
 open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
                const mmapio_options *opts, int *ret_created)
@@ -386,38 +450,53 @@ open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
     oflags |= O_NOFOLLOW;
   mode_t perm = o.perm ? o.perm : 0666;
 
-  if (o.create && o.truncate)
+  if (o.create)
     {
-      fd = open_path (path, oflags | O_CREAT, perm, o.flags);
-      if (fd < 0)
-        return -errno;
-      struct stat st;
-      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode)
-          && ftruncate (fd, 0) < 0)
-        {
-          r = -errno;
-          close (fd);
-          return r;
-        }
-    }
-  else if (o.create)
-    {
+      /* O_EXCL first so that 'created' is exact: a file this call made is
+       * removed again on failure, an existing one never is (except by the
+       * truncating ENOSPC rule below).  */
+      bool tmpfile = !o.truncate && o.size > 0;
       for (;;)
         {
-          fd = open_path (path, oflags | O_CREAT | O_EXCL, perm, o.flags);
-          if (fd >= 0)
+          if (tmpfile)
             {
-              created = true;
-              break;
+              fd = create_complete (path, oflags, perm, &o);
+              if (fd >= 0)
+                {
+                  created = true;
+                  break;
+                }
+              if (fd != -EEXIST && fd != -EOPNOTSUPP)
+                return fd;
+              if (fd == -EOPNOTSUPP)
+                tmpfile = false;
             }
-          if (errno != EEXIST)
-            return -errno;
+          if (!tmpfile)
+            {
+              fd = open_path (path, oflags | O_CREAT | O_EXCL, perm,
+                              o.flags);
+              if (fd >= 0)
+                {
+                  created = true;
+                  break;
+                }
+              if (errno != EEXIST)
+                return -errno;
+            }
           fd = open_path (path, oflags, perm, o.flags);
           if (fd >= 0)
             break;
           /* Removed between the two opens: try to create it again.  */
           if (errno != ENOENT)
             return -errno;
+        }
+      struct stat st;
+      if (o.truncate && !created && fstat (fd, &st) == 0
+          && S_ISREG (st.st_mode) && ftruncate (fd, 0) < 0)
+        {
+          r = -errno;
+          close (fd);
+          return r;
         }
     }
   else
