@@ -1,1 +1,15 @@
-## tests/core.mk: g_test suites of the core library.
+## tests/core.mk: g_test suites of the core library (open/close, views,
+## reads and writes, flushes, resize, windowed mode, errors, SIGBUS,
+## threads), one program per concern.
+
+check_PROGRAMS += tests/test-open
+TESTS += tests/test-open
+tests_test_open_CFLAGS = $(TEST_CFLAGS)
+tests_test_open_LDADD = $(TEST_LDADD)
+tests_test_open_LDFLAGS = $(TEST_LDFLAGS)
+
+check_PROGRAMS += tests/test-io
+TESTS += tests/test-io
+tests_test_io_CFLAGS = $(TEST_CFLAGS)
+tests_test_io_LDADD = $(TEST_LDADD)
+tests_test_io_LDFLAGS = $(TEST_LDFLAGS)

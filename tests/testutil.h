@@ -5,12 +5,14 @@
 #define MMAPIO_TESTUTIL_H
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "mmapio.h"
@@ -84,5 +86,62 @@ tu_file_size (const char *path)
 }
 
 #define tu_assert_ok(expr) g_assert_cmpint ((expr), ==, 0)
+
+/* Assert that 'len' bytes read back from offset 'off' of a pattern file are
+ * the pattern.  */
+static inline void
+tu_assert_pattern (const void *buf, uint64_t off, size_t len)
+{
+  const unsigned char *b = buf;
+  for (size_t i = 0; i < len; i++)
+    if (b[i] != tu_byte (off + i))
+      g_error ("byte %" G_GUINT64_FORMAT " is 0x%02x, expected 0x%02x",
+               off + i, b[i], tu_byte (off + i));
+}
+
+/* Dirty pages of 'path' in the page cache according to cachestat(2), or
+ * -1 when the kernel lacks it.  Durability tests use it to see that a
+ * flush really wrote the pages back rather than leaving them in the cache
+ * (where pread would find them anyway).  The syscall number is common to
+ * every architecture but alpha.  */
+static inline int64_t
+tu_dirty_pages (const char *path)
+{
+#if defined __linux__ && !defined __alpha__
+  struct
+  {
+    uint64_t off, len;
+  } range = { 0, 0 };
+  struct
+  {
+    uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted,
+      nr_recently_evicted;
+  } cs;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  long r = syscall (451, fd, &range, &cs, 0);
+  close (fd);
+  if (r < 0)
+    return -1;
+  return (int64_t) (cs.nr_dirty + cs.nr_writeback);
+#else
+  (void) path;
+  return -1;
+#endif
+}
+
+/* Give up root for good in a test subprocess: become nobody (65534) with
+ * no supplementary groups.  Returns false when that is not possible (not
+ * root to begin with).  */
+static inline gboolean
+tu_become_nobody (void)
+{
+  if (geteuid () != 0)
+    return FALSE;
+  if (setgroups (0, NULL) < 0 || setresgid (65534, 65534, 65534) < 0
+      || setresuid (65534, 65534, 65534) < 0)
+    return FALSE;
+  return geteuid () == 65534;
+}
 
 #endif
