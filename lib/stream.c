@@ -181,11 +181,11 @@ mmapio_fopen (mmapio_file *f, const char *mode, FILE **ret)
     stdio_mode = "r+";
   else if (strcmp (mode, "w") == 0)
     {
-      /* Write-only, positioned at 0, and not truncating: a mapping has a
-       * fixed size.  "w+" is not offered since it would promise a
-       * truncation that does not happen.  */
-      stdio_mode = "w";
-      io.read = NULL;
+      /* As "r+": a mapping has a fixed size, so the truncation "w" means
+       * for files cannot happen, and the stream starts at 0 anyway.  "w+"
+       * and "a" are not offered since they would promise a truncation or
+       * an append that does not happen.  */
+      stdio_mode = "r+";
     }
   else
     return -EINVAL;

@@ -45,7 +45,18 @@ struct mmapio_watch
   bool threaded;
   pthread_t thread;
   int error;                    /* first error of the thread */
+  mmapio_watch *next;           /* in the registry */
 };
+
+/* mmapio_close() stops the watches its handle still has.  The handle has
+ * no room for them, so running watches are kept in one list for the
+ * process, searched at close; there are few (each costs an inotify
+ * instance, of which a user has 128 by default).  The declaration belongs
+ * with the other internal hooks, in mmapio-private.h.  */
+int mmapio__watch_close_all (mmapio_file *f);
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static mmapio_watch *registry;
 
 #if WATCH_SUPPORTED
 
@@ -324,6 +335,84 @@ watch_thread (void *arg)
   return NULL;
 }
 
+static void
+registry_add (mmapio_watch *w)
+{
+  pthread_mutex_lock (&registry_lock);
+  w->next = registry;
+  registry = w;
+  pthread_mutex_unlock (&registry_lock);
+}
+
+static void
+registry_remove (mmapio_watch *w)
+{
+  pthread_mutex_lock (&registry_lock);
+  for (mmapio_watch **pp = &registry; *pp; pp = &(*pp)->next)
+    if (*pp == w)
+      {
+        *pp = w->next;
+        break;
+      }
+  pthread_mutex_unlock (&registry_lock);
+}
+
+/* Stop the thread, if any, and free W.  */
+static int
+watch_destroy (mmapio_watch *w)
+{
+  int r = 0;
+
+  if (w->threaded)
+    {
+      uint64_t one = 1;
+      /* An eventfd write only fails when the counter would overflow,
+       * which one write per watch cannot cause.  */
+      if (write (w->stop_fd, &one, sizeof one) < 0)
+        r = -errno;
+      int e = pthread_join (w->thread, NULL);
+      if (e != 0 && r == 0)
+        r = -e;
+      if (w->error < 0 && r == 0)
+        r = w->error;
+    }
+  watch_free (w);
+  return r;
+}
+
+int
+mmapio__watch_close_all (mmapio_file *f)
+{
+  mmapio_watch *mine = NULL;
+  int r = 0;
+
+  pthread_mutex_lock (&registry_lock);
+  for (mmapio_watch **pp = &registry; *pp;)
+    {
+      mmapio_watch *w = *pp;
+      if (w->file == f)
+        {
+          *pp = w->next;
+          w->next = mine;
+          mine = w;
+        }
+      else
+        pp = &w->next;
+    }
+  pthread_mutex_unlock (&registry_lock);
+
+  /* Joined outside the lock: a callback may be starting another watch.  */
+  while (mine)
+    {
+      mmapio_watch *next = mine->next;
+      int e = watch_destroy (mine);
+      if (e < 0 && r == 0)
+        r = e;
+      mine = next;
+    }
+  return r;
+}
+
 static int
 validate (unsigned events)
 {
@@ -348,6 +437,7 @@ mmapio_watch_open (mmapio_watch **ret, mmapio_file *f, unsigned events,
       watch_free (w);
       return r;
     }
+  registry_add (w);
   *ret = w;
   return 0;
 }
@@ -366,6 +456,7 @@ mmapio_watch_start (mmapio_watch **ret, mmapio_file *f, unsigned events,
   if (w->stop_fd < 0)
     {
       r = -errno;
+      registry_remove (w);
       watch_free (w);
       return r;
     }
@@ -384,6 +475,7 @@ mmapio_watch_start (mmapio_watch **ret, mmapio_file *f, unsigned events,
   pthread_sigmask (SIG_SETMASK, &old, NULL);
   if (r < 0)
     {
+      registry_remove (w);
       watch_free (w);
       return r;
     }
@@ -409,25 +501,10 @@ mmapio_watch_dispatch (mmapio_watch *w)
 int
 mmapio_watch_stop (mmapio_watch *w)
 {
-  int r = 0;
-
   if (!w)
     return 0;
-  if (w->threaded)
-    {
-      uint64_t one = 1;
-      /* An eventfd write only fails when the counter would overflow,
-       * which one write per watch cannot cause.  */
-      if (write (w->stop_fd, &one, sizeof one) < 0)
-        r = -errno;
-      int e = pthread_join (w->thread, NULL);
-      if (e != 0 && r == 0)
-        r = -e;
-      if (w->error < 0 && r == 0)
-        r = w->error;
-    }
-  watch_free (w);
-  return r;
+  registry_remove (w);
+  return watch_destroy (w);
 }
 
 #else /* !WATCH_SUPPORTED */
@@ -466,6 +543,15 @@ int
 mmapio_watch_stop (mmapio_watch *w)
 {
   (void) w;
+  return 0;
+}
+
+int mmapio__watch_close_all (mmapio_file *f);
+
+int
+mmapio__watch_close_all (mmapio_file *f)
+{
+  (void) f;
   return 0;
 }
 

@@ -166,7 +166,7 @@ test_write_rdwr (void)
 }
 
 static void
-test_write_only (void)
+test_w_is_r_plus (void)
 {
   char *dir = tu_tmpdir ();
   char *path = tu_pattern_file (dir, "data", 100);
@@ -175,9 +175,14 @@ test_write_only (void)
 
   tu_assert_ok (mmapio_open (&f, path, MMAPIO_RDWR, 0));
   tu_assert_ok (mmapio_fopen (f, "w", &w));
-  g_assert_cmpint (fgetc (w), ==, EOF);
-  g_assert_true (ferror (w));
+  g_assert_cmpint (fgetc (w), ==, tu_byte (0));
+  g_assert_cmpint (fseek (w, 0, SEEK_CUR), ==, 0);
+  g_assert_cmpint (fputc ('w', w), ==, 'w');
   g_assert_cmpint (fclose (w), ==, 0);
+  char c;
+  tu_pread (path, 1, &c, 1);
+  g_assert_cmpint (c, ==, 'w');
+  g_assert_cmpuint (tu_file_size (path), ==, 100);
   tu_assert_ok (mmapio_close (f));
   g_free (path);
   tu_tmpdir_free (dir);
@@ -368,7 +373,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stream/getline-parser", test_getline);
   g_test_add_func ("/stream/seek-tell", test_seek_tell);
   g_test_add_func ("/stream/write-rdwr-reaches-file", test_write_rdwr);
-  g_test_add_func ("/stream/w-is-write-only", test_write_only);
+  g_test_add_func ("/stream/w-is-r-plus", test_w_is_r_plus);
   g_test_add_func ("/stream/write-past-end-fails", test_write_past_end);
   g_test_add_func ("/stream/rdonly-write-refused", test_rdonly_refused);
   g_test_add_func ("/stream/bad-mode", test_bad_mode);
