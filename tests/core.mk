@@ -13,3 +13,9 @@ TESTS += tests/test-io
 tests_test_io_CFLAGS = $(TEST_CFLAGS)
 tests_test_io_LDADD = $(TEST_LDADD)
 tests_test_io_LDFLAGS = $(TEST_LDFLAGS)
+
+check_PROGRAMS += tests/test-flush
+TESTS += tests/test-flush
+tests_test_flush_CFLAGS = $(TEST_CFLAGS)
+tests_test_flush_LDADD = $(TEST_LDADD)
+tests_test_flush_LDFLAGS = $(TEST_LDFLAGS)
