@@ -19,3 +19,9 @@ TESTS += tests/test-flush
 tests_test_flush_CFLAGS = $(TEST_CFLAGS)
 tests_test_flush_LDADD = $(TEST_LDADD)
 tests_test_flush_LDFLAGS = $(TEST_LDFLAGS)
+
+check_PROGRAMS += tests/test-resize
+TESTS += tests/test-resize
+tests_test_resize_CFLAGS = $(TEST_CFLAGS)
+tests_test_resize_LDADD = $(TEST_LDADD)
+tests_test_resize_LDFLAGS = $(TEST_LDFLAGS)
