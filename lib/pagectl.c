@@ -141,24 +141,25 @@ mmapio_prefetch (mmapio_file *f, uint64_t off, uint64_t len)
  *
  * Two ways exist to fault a range in: MADV_POPULATE_READ/WRITE (Linux
  * 5.14), and touching one byte per page from user space.  Measured on
- * Linux 6.18 (ext4, 1 GiB file in the page cache, median of 7):
+ * Linux 6.18 (ext4, 1 GiB file in the page cache, median of 7 runs; the
+ * range either freshly mapped or already present in the page tables):
  *
  *                         page walk   MADV_POPULATE_*
  *   PTE-mapped, present     3.1 ms      39.6 ms
  *   PTE-mapped, fresh      11.4 ms      45.4 ms
- *   PMD-mapped, present     2.6 ms       1.6 ms
- *   PMD-mapped, fresh       6.6 ms       3.2 ms
+ *   PMD-mapped, present   2.6-3.1 ms   1.6-3.9 ms
+ *   PMD-mapped, fresh    6.6-12.7 ms   3.2-6.6 ms
  *   write, PTE, fresh      36.2 ms      67.8 ms
  *   write, PMD, fresh      30.0 ms      25.2 ms
  *
- * The kernel's populate walks every page table entry through
- * get_user_pages() (about 150 ns a page), while the user-space walk costs
- * one load per page once the page is mapped and lets fault-around map
- * many pages per fault.  Only when the range is mapped with PMD entries
- * does the kernel, stepping 2 MiB at a time, come out ahead, and then by
- * less than 2x.  So the page walk is the default; MADV_POPULATE_* is used
- * for handles opened with MMAPIO_OPEN_HUGEPAGE, whose ranges are expected
- * to be PMD-mapped.  MMAPIO_FORCE_PAGE_WALK=1 forces the walk always.
+ * The kernel's populate goes through get_user_pages() for every page
+ * table entry (about 150 ns a page), while the user-space walk costs one
+ * load per page once the page is mapped and lets fault-around map many
+ * pages per fault.  Only when the range is mapped with PMD entries does
+ * the kernel, stepping 2 MiB at a time, come out ahead, by up to 2x on a
+ * fresh mapping.  So the page walk is the default; MADV_POPULATE_* is
+ * used for handles opened with MMAPIO_OPEN_HUGEPAGE, whose ranges are
+ * expected to be PMD-mapped.  MMAPIO_FORCE_PAGE_WALK=1 forces the walk.
  *
  * A write walk does an atomic fetch-or of zero on one byte per page: it
  * takes a write fault like a store would, leaves the byte unchanged and,
