@@ -25,3 +25,9 @@ TESTS += tests/test-resize
 tests_test_resize_CFLAGS = $(TEST_CFLAGS)
 tests_test_resize_LDADD = $(TEST_LDADD)
 tests_test_resize_LDFLAGS = $(TEST_LDFLAGS)
+
+check_PROGRAMS += tests/test-window
+TESTS += tests/test-window
+tests_test_window_CFLAGS = $(TEST_CFLAGS)
+tests_test_window_LDADD = $(TEST_LDADD)
+tests_test_window_LDFLAGS = $(TEST_LDFLAGS)
