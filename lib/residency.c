@@ -458,7 +458,7 @@ evict_file (const struct evict_ctx *c, uint8_t *map)
     }
   else if (map != NULL)
     {
-# ifdef MADV_PAGEOUT
+# if HAVE_DECL_MADV_PAGEOUT
       /* Best effort: an older kernel (EINVAL) just keeps the pages.  */
       (void) madvise (map + c->start, (size_t) c->len, MADV_PAGEOUT);
 # endif

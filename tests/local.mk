@@ -12,13 +12,16 @@ AM_TESTS_ENVIRONMENT = \
 	top_builddir='$(top_builddir)'; export top_builddir; \
 	abs_top_builddir='$(abs_top_builddir)'; export abs_top_builddir; \
 	PATH='$(abs_top_builddir)/utils:$(abs_top_builddir)'":$$PATH"; export PATH; \
-	LC_ALL=C; export LC_ALL; LANGUAGE=; export LANGUAGE;
+	LC_ALL=C; export LC_ALL; LANGUAGE=; export LANGUAGE; \
+	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0"; \
+	export LSAN_OPTIONS; \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
 
 TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 TEST_LDADD = lib/libmmapio.la $(GLIB_LIBS) $(PTHREAD_LIBS)
 TEST_LDFLAGS = -no-install
 
-EXTRA_DIST += tests/run-test.sh tests/testutil.h
+EXTRA_DIST += tests/run-test.sh tests/testutil.h tests/lsan.supp
 
 TESTS += tests/readme.sh
 EXTRA_DIST += tests/readme.sh
