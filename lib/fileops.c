@@ -209,13 +209,14 @@ temp_name (char *buf, size_t bufsz, const char *dir, const char *base)
  * without support) it is created under a hidden temporary name.  The
  * anonymous file needs /proc/self/fd to be given a name by linkat().
  * Permissions are given at creation, so the kernel applies the umask
- * without the library reading it (umask() is not thread-safe).  */
+ * without the library reading it (umask() is not thread-safe).
+ * PORTABLE asks for the named file even where O_TMPFILE works.  */
 static int
-open_temp (const char *dir, const char *base, mode_t perm, char *name,
-           size_t namesz, bool *ret_named)
+open_temp (const char *dir, const char *base, mode_t perm, bool portable,
+           char *name, size_t namesz, bool *ret_named)
 {
 #if HAVE_DECL_O_TMPFILE
-  if (access ("/proc/self/fd", X_OK) == 0)
+  if (!portable && access ("/proc/self/fd", X_OK) == 0)
     {
       int fd = open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, perm);
       if (fd >= 0)
@@ -333,14 +334,18 @@ mmapio_copy_file (const char *src, const char *dst, unsigned flags)
       goto out;
     }
 
-  c.out = open_temp (dir, base, sst.st_mode & 07777, tmp, tmpsz, &named);
+  /* The test switch forces every fallback at once: read/write and the
+   * named temporary file.  */
+  bool portable = mmapio__env_flag ("MMAPIO_FORCE_RW_COPY");
+  if (portable)
+    c.use_cfr = false;
+  c.out = open_temp (dir, base, sst.st_mode & 07777, portable, tmp, tmpsz,
+                     &named);
   if (c.out < 0)
     {
       r = c.out;
       goto out;
     }
-  if (mmapio__env_flag ("MMAPIO_FORCE_RW_COPY"))
-    c.use_cfr = false;
 
   if ((r = copy_contents (&c, (uint64_t) sst.st_size)) < 0)
     goto out;

@@ -104,7 +104,7 @@ test_basic_forced (void)
 }
 
 static void
-test_replace (void)
+check_replace (gboolean forced)
 {
   char *dir = tu_tmpdir ();
   char *src = tu_pattern_file (dir, "src", 5000);
@@ -113,6 +113,7 @@ test_replace (void)
   mmapio_file *f;
   char c;
 
+  set_forced (forced);
   g_file_set_contents (dst, "old contents, longer than nothing", -1, &err);
   g_assert_no_error (err);
   /* A mapping of the old dst keeps the old file: dst is replaced, not
@@ -127,9 +128,22 @@ test_replace (void)
   char *ls = dir_listing (dir);
   g_assert_cmpstr (ls, ==, "dst src");
   g_free (ls);
+  set_forced (FALSE);
   g_free (src);
   g_free (dst);
   tu_tmpdir_free (dir);
+}
+
+static void
+test_replace (void)
+{
+  check_replace (FALSE);
+}
+
+static void
+test_replace_forced (void)
+{
+  check_replace (TRUE);
 }
 
 static void
@@ -226,17 +240,22 @@ test_dst_is_dir (void)
   char *sub = g_build_filename (dir, "sub", NULL);
 
   g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
-  g_assert_cmpint (mmapio_copy_file (src, sub, 0), ==, -EISDIR);
-  char *trailing = g_strconcat (dir, "/", NULL);
-  g_assert_cmpint (mmapio_copy_file (src, trailing, 0), ==, -EISDIR);
-  g_free (trailing);
-  /* Nothing left behind, in the directory or beside it.  */
-  char *ls = dir_listing (dir);
-  g_assert_cmpstr (ls, ==, "src sub");
-  g_free (ls);
-  ls = dir_listing (sub);
-  g_assert_cmpstr (ls, ==, "");
-  g_free (ls);
+  for (int forced = 0; forced < 2; forced++)
+    {
+      set_forced (forced);
+      g_assert_cmpint (mmapio_copy_file (src, sub, 0), ==, -EISDIR);
+      char *trailing = g_strconcat (dir, "/", NULL);
+      g_assert_cmpint (mmapio_copy_file (src, trailing, 0), ==, -EISDIR);
+      g_free (trailing);
+      /* Nothing left behind, in the directory or beside it.  */
+      char *ls = dir_listing (dir);
+      g_assert_cmpstr (ls, ==, "src sub");
+      g_free (ls);
+      ls = dir_listing (sub);
+      g_assert_cmpstr (ls, ==, "");
+      g_free (ls);
+    }
+  set_forced (FALSE);
   g_rmdir (sub);
   g_free (sub);
   g_free (src);
@@ -537,6 +556,7 @@ main (int argc, char **argv)
   g_test_add_func ("/copy/basic", test_basic);
   g_test_add_func ("/copy/basic-rw-fallback", test_basic_forced);
   g_test_add_func ("/copy/replaces-dst", test_replace);
+  g_test_add_func ("/copy/replaces-dst-rw-fallback", test_replace_forced);
   g_test_add_func ("/copy/excl", test_excl);
   g_test_add_func ("/copy/missing-src", test_missing_src);
   g_test_add_func ("/copy/directory-src", test_dir_src);
