@@ -7,6 +7,7 @@
 #include "mmapio-private.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,7 +69,8 @@ mmapio_strerror (int err)
     }
   if (err <= MMAPIO_E_FIRST && err >= MMAPIO_E_LAST)
     return _("Unknown libmmapio error");
-  if (err < 0)
+  /* -INT_MIN does not exist; strerror describes INT_MIN as unknown.  */
+  if (err < 0 && err != INT_MIN)
     err = -err;
   /* strerror is thread-safe in glibc for known values and localised by
    * the C library itself.  */
