@@ -31,3 +31,9 @@ TESTS += tests/test-window
 tests_test_window_CFLAGS = $(TEST_CFLAGS)
 tests_test_window_LDADD = $(TEST_LDADD)
 tests_test_window_LDFLAGS = $(TEST_LDFLAGS)
+
+check_PROGRAMS += tests/test-errors
+TESTS += tests/test-errors
+tests_test_errors_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_LDADD = $(TEST_LDADD)
+tests_test_errors_LDFLAGS = $(TEST_LDFLAGS)
