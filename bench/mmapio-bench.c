@@ -1355,13 +1355,15 @@ static const struct bcase cases[] = {
     setup_rw, lib_populate, raw_page_walk, teardown_common, 0 },
   { "touch_pages", "32M", 32 * MiB, 0, SYSC,
     setup_rw, lib_populate, raw_page_walk, teardown_common, 0 },
-  { "touch_pages_large", "touch_pages_1gb_rw", 1 * GiB, 0, SYSC,
-    setup_rw, lib_populate, raw_page_walk, teardown_common, 0 },
 #if HAVE_DECL_MADV_POPULATE_READ
   { "touch_pages", "vs_madvise/1M", 1 * MiB, 0, SYSC,
     setup_madv, lib_populate, raw_madv_populate, teardown_common, 0 },
   { "touch_pages", "vs_madvise/32M", 32 * MiB, 0, SYSC,
     setup_madv, lib_populate, raw_madv_populate, teardown_common, 0 },
+#endif
+  { "touch_pages_large", "touch_pages_1gb_rw", 1 * GiB, 0, SYSC,
+    setup_rw, lib_populate, raw_page_walk, teardown_common, 0 },
+#if HAVE_DECL_MADV_POPULATE_READ
   { "touch_pages_large", "vs_madvise_1gb_rw", 1 * GiB, 0, SYSC,
     setup_madv, lib_populate, raw_madv_populate, teardown_common, 0 },
 #endif
