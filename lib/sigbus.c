@@ -54,6 +54,11 @@ sigbus_handler (int sig, siginfo_t *info, void *context)
       previous.sa_handler (sig);
       return;
     }
+  else if (previous.sa_handler == SIG_IGN
+           && (info == NULL || info->si_code <= 0))
+    /* The program ignores SIGBUS: one sent with kill() or raise() stays
+     * ignored, as it would be without the library.  */
+    return;
 
   /* Default (or ignored, which the kernel overrides for real faults):
    * restore the default action.  A real fault re-executes the faulting
