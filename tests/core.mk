@@ -37,3 +37,9 @@ TESTS += tests/test-errors
 tests_test_errors_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_LDADD = $(TEST_LDADD)
 tests_test_errors_LDFLAGS = $(TEST_LDFLAGS)
+
+check_PROGRAMS += tests/test-sigbus
+TESTS += tests/test-sigbus
+tests_test_sigbus_CFLAGS = $(TEST_CFLAGS)
+tests_test_sigbus_LDADD = $(TEST_LDADD)
+tests_test_sigbus_LDFLAGS = $(TEST_LDFLAGS)
