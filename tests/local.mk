@@ -15,7 +15,8 @@ AM_TESTS_ENVIRONMENT = \
 	LC_ALL=C; export LC_ALL; LANGUAGE=; export LANGUAGE; \
 	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0"; \
 	export LSAN_OPTIONS; \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS; \
+	CC='$(CC)'; CFLAGS='$(CFLAGS)'; export CC CFLAGS;
 
 TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 TEST_LDADD = lib/libmmapio.la $(GLIB_LIBS) $(PTHREAD_LIBS)

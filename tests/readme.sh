@@ -7,7 +7,7 @@ top_builddir=${abs_top_builddir:-$(pwd)}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 awk '/^```c$/ {on=1; next} /^```$/ {on=0} on' "$top_srcdir/README.md" > "$tmp/tour.c"
-if ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$top_builddir/lib" "$tmp/tour.c" \
+if ${CC:-cc} $CFLAGS -std=gnu11 -Wall -Wextra -Werror -I"$top_builddir/lib" "$tmp/tour.c" \
      -o "$tmp/tour" -L"$top_builddir/lib/.libs" -lmmapio -lpthread 2>"$tmp/cc.err"; then
   echo "ok 1 - README example compiles"
 else
