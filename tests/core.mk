@@ -43,3 +43,9 @@ TESTS += tests/test-sigbus
 tests_test_sigbus_CFLAGS = $(TEST_CFLAGS)
 tests_test_sigbus_LDADD = $(TEST_LDADD)
 tests_test_sigbus_LDFLAGS = $(TEST_LDFLAGS)
+
+check_PROGRAMS += tests/test-threads
+TESTS += tests/test-threads
+tests_test_threads_CFLAGS = $(TEST_CFLAGS)
+tests_test_threads_LDADD = $(TEST_LDADD)
+tests_test_threads_LDFLAGS = $(TEST_LDFLAGS)
