@@ -86,7 +86,19 @@ for f in /proc/version /proc/self/cmdline /sys/kernel/mm/transparent_hugepage/en
   fi
 done
 
-# Terminals and other character devices take the write path.
+# Terminals and other character devices take the write path.  A terminal
+# is had from script(1), when there is one; its line discipline turns
+# each newline into CR LF for both commands alike.
+if command -v script >/dev/null 2>&1 &&
+   script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+  base64 <large >text
+  script -qec "mmcat text" /dev/null </dev/null >out.tty 2>&1
+  script -qec "cat text" /dev/null </dev/null >expect.tty 2>&1
+  check "into a terminal" same out.tty expect.tty
+  check "into a terminal, several chunks" [ "$(wc -c <out.tty)" -gt 3145728 ]
+else
+  skip "script(1) cannot give a terminal here"
+fi
 mmcat large >/dev/null
 check "into /dev/null, status 0" [ $? -eq 0 ]
 
