@@ -36,6 +36,21 @@ for f in large sparse binary; do
   check "window 192K: $f" same out "$f"
 done
 
+# A file larger than the address space may be: with ulimit -v below its
+# size, mapping it whole fails and mmcat maps it a window at a time.
+# (Not under AddressSanitizer, which cannot start with such a limit.)
+truncate -s 300M huge
+printf 'head' | dd of=huge conv=notrunc status=none
+printf 'tail' | dd of=huge bs=1 seek=$((300 * 1024 * 1024 - 4)) conv=notrunc status=none
+if (ulimit -v 200000 && mmcat --version) >/dev/null 2>&1; then
+  (ulimit -v 200000 && exec mmcat --method=write huge) 2>err | cmp - huge >cmp.out 2>&1
+  check "larger than the address space allows: copied" [ $? -eq 0 ]
+  check "larger than the address space allows: no message" expect_text err ""
+else
+  skip "mmcat cannot run under ulimit -v (sanitizers?)"
+fi
+rm -f huge
+
 # Standard input: a pipe and a regular file, named several times and
 # mixed with files.
 printf 'from stdin\n' | mmcat one - page - odd >out
