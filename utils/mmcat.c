@@ -727,19 +727,6 @@ Exit status:\n\
   exit (EXIT_OK);
 }
 
-static uint64_t
-parse_size_arg (const char *arg, const char *what)
-{
-  uint64_t v;
-  if (!util_parse_size (arg, &v))
-    {
-      /* TRANSLATORS: the first %s is "offset", "length" or "window".  */
-      util_error (0, _("invalid %s: '%s'"), what, arg);
-      util_try_help ();
-    }
-  return v;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -766,10 +753,18 @@ main (int argc, char **argv)
     switch (c)
       {
       case 'o':
-        opt_offset = parse_size_arg (optarg, _("offset"));
+        if (!util_parse_size (optarg, &opt_offset))
+          {
+            util_error (0, _("invalid offset: '%s'"), optarg);
+            util_try_help ();
+          }
         break;
       case 'l':
-        opt_length = parse_size_arg (optarg, _("length"));
+        if (!util_parse_size (optarg, &opt_length))
+          {
+            util_error (0, _("invalid length: '%s'"), optarg);
+            util_try_help ();
+          }
         break;
       case 'u':
         break;
@@ -788,10 +783,9 @@ main (int argc, char **argv)
         }
         break;
       case OPT_WINDOW:
-        opt_window = parse_size_arg (optarg, _("window"));
-        if (opt_window == 0)
+        if (!util_parse_size (optarg, &opt_window) || opt_window == 0)
           {
-            util_error (0, _("invalid %s: '%s'"), _("window"), optarg);
+            util_error (0, _("invalid window size: '%s'"), optarg);
             util_try_help ();
           }
         break;
