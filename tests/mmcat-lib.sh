@@ -5,6 +5,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 : "${top_srcdir:=.}"
+: "${top_builddir:=.}"
+# The tests run in a scratch directory: make the tree's paths absolute.
+top_srcdir=$(cd "$top_srcdir" && pwd) || exit 99
+top_builddir=$(cd "$top_builddir" && pwd) || exit 99
 LC_ALL=C
 export LC_ALL
 

@@ -13,6 +13,7 @@ MMCAT_TESTS = \
 	tests/mmcat-range.sh \
 	tests/mmcat-errors.sh \
 	tests/mmcat-shrink.sh \
+	tests/mmcat-inject.sh \
 	tests/mmcat-man.sh
 TESTS += $(MMCAT_TESTS)
 EXTRA_DIST += $(MMCAT_TESTS) tests/mmcat-lib.sh bench/mmcat-bench.sh
