@@ -1,0 +1,83 @@
+#!/bin/sh
+# mmtouch: -l and -L in a background process that is then killed, SIGHUP,
+# -d -w, pid files and the RLIMIT_MEMLOCK check.
+# SPDX-License-Identifier: GPL-3.0-or-later
+. "${top_srcdir:-$(dirname "$0")/..}/tests/mmtouch-lib.sh"
+
+plan 17
+
+cd "$tmp" || exit 99
+pattern_file f 1048576
+kb=1024
+
+# until SECONDS COMMAND...: retry COMMAND every 0.1 s.
+until_ok ()
+{
+  u_n=$(($1 * 10))
+  shift
+  while ! "$@"; do
+    u_n=$((u_n - 1))
+    [ $u_n -gt 0 ] || return 1
+    sleep 0.1
+  done
+}
+vmlck () { sed -n "s/^VmLck:[[:space:]]*\([0-9]*\) kB$/\1/p" "/proc/$1/status" 2>/dev/null; }
+locked_at_least () { l=$(vmlck "$1"); [ -n "$l" ] && [ "$l" -ge "$2" ]; }
+summaries () { test "$(grep -c '^    Locked Pages: ' lock.out)" -ge "$1"; }
+
+"$MMTOUCH" -l -P pid f >lock.out 2>lock.err &
+bg=$!
+until_ok 10 summaries 1
+check "-l: summary flushed before waiting" grep -q '^    Locked Pages: 256 (1M)$' lock.out
+check "-l: pid file holds the process ID" test "$(cat pid 2>/dev/null)" = "$bg"
+check "-l: the pages are locked" locked_at_least "$bg" "$kb"
+pattern_file g 1048576
+kill -HUP "$bg"
+until_ok 10 summaries 2
+check "SIGHUP: crawl again" test "$(grep '^    Locked Pages: ' lock.out | tail -n 1)" = "    Locked Pages: 256 (1M)"
+kill -TERM "$bg"
+wait "$bg"
+rc=$?
+check "-l: SIGTERM ends it with status 0" test "$rc" -eq 0
+check "-l: pid file removed at exit" test ! -e pid
+check "-l: nothing on stderr" test ! -s lock.err
+
+"$MMTOUCH" -L f g >lock.out 2>lock.err &
+bg=$!
+until_ok 10 summaries 1
+check "-L: everything locked" locked_at_least "$bg" $((2 * kb))
+kill -INT "$bg"
+wait "$bg"
+check "-L: SIGINT ends it" test $? -eq 0
+
+run "$MMTOUCH" -d -w -l -P dpid f
+check "-d -w: returns once locked, status 0" test "$rc" -eq 0
+check "-d -w: the summary is printed" grep -q '^    Locked Pages: 256 (1M)$' out
+dpid=$(cat dpid 2>/dev/null)
+check "-d: the daemon holds the lock" locked_at_least "${dpid:-0}" "$kb"
+[ -n "$dpid" ] && kill -TERM "$dpid"
+gone () { test ! -e dpid; }
+until_ok 10 gone
+check "-d: pid file removed when killed" gone
+
+echo $$ >busy.pid
+expect "a live pid file is refused" 1 "mmtouch: busy.pid: File exists" "$MMTOUCH" -l -P busy.pid f
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+echo "$dead" >stale.pid
+"$MMTOUCH" --foreground -d -l -P stale.pid f >lock.out 2>&1 &
+bg=$!
+stale_replaced () { test "$(cat stale.pid 2>/dev/null)" = "$bg"; }
+until_ok 10 stale_replaced
+check "a stale pid file is replaced (--foreground)" stale_replaced
+kill -TERM "$bg"
+wait "$bg"
+
+if unprivileged && command -v prlimit >/dev/null 2>&1; then
+  expect "RLIMIT_MEMLOCK checked before locking" 1 "mmtouch: locking 1M needs a locked-memory limit (RLIMIT_MEMLOCK) of at least that much, but it is 64K: raise it with 'ulimit -l', LimitMEMLOCK= in the systemd unit, or memlock in /etc/security/limits.conf" prlimit --memlock=65536:65536 $as_user "$MMTOUCH" -l "$tmp/f"
+else
+  skip "RLIMIT_MEMLOCK checked before locking" "cannot drop CAP_IPC_LOCK"
+fi
+
+finish

@@ -1,0 +1,339 @@
+/* mmtouch-file.c — what mmtouch does to one file.
+ * Copyright (C) 2026 The libmmapio developers.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "mmtouch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Touching reads ahead of the populate loop by TOUCH_AHEAD chunks of
+   TOUCH_CHUNK bytes: deep enough to keep the device's queue full, small
+   enough not to push a large file's own first pages out of memory before
+   they are counted.  */
+#define TOUCH_CHUNK ((uint64_t) 16 << 20)
+#define TOUCH_AHEAD 8
+
+/* Bytes whose processing is finished, for the progress line.  */
+_Atomic uint64_t mt_bytes_done;
+
+void
+mt_set_message (struct mt_entry *e, bool failed, const char *fmt, ...)
+{
+  va_list ap;
+  char *m = NULL;
+  va_start (ap, fmt);
+  if (vasprintf (&m, fmt, ap) < 0)
+    m = NULL;
+  va_end (ap);
+  free (e->message);
+  e->message = m;
+  if (failed)
+    e->flags |= MT_F_FAILED;
+}
+
+int
+mt_open_noatime (const char *path)
+{
+  /* O_NONBLOCK: a FIFO put in place of a regular file between the crawl
+     and here must not hang the run.  */
+  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+#if HAVE_DECL_O_NOATIME
+  /* O_NOATIME is refused (EPERM) on files the caller does not own, unless
+     privileged: retry without it.  */
+  int fd = open (path, flags | O_NOATIME);
+  if (fd >= 0 || errno != EPERM)
+    return fd;
+#endif
+  return open (path, flags);
+}
+
+/* Map the file open on FD.  Files larger than the address space are
+   mapped through a sliding window.  */
+static int
+map_file (struct mt_entry *e, int fd, mmapio_file **ret)
+{
+  int rc = mmapio_open_fd (ret, fd, e->path, MMAPIO_RDONLY, 0);
+  if (rc == -EFBIG)
+    {
+      mmapio_options o = MMAPIO_OPTIONS_INIT;
+      o.flags = MMAPIO_OPEN_NOATIME;
+      o.window = (uint64_t) 256 << 20;
+      rc = mmapio_open_ex (ret, e->path, MMAPIO_RDONLY, &o);
+    }
+  return rc;
+}
+
+/* Read [off, off + len) in through a windowed handle, where populate is
+   not available.  */
+static int
+touch_by_reading (mmapio_file *f, uint64_t off, uint64_t len)
+{
+  static char sink[1 << 16];
+  for (uint64_t pos = off; pos < off + len;)
+    {
+      uint64_t n = off + len - pos;
+      if (n > sizeof sink)
+        n = sizeof sink;
+      int rc = mmapio_read (f, pos, sink, (size_t) n);
+      if (rc != 0)
+        return rc;
+      pos += n;
+    }
+  return 0;
+}
+
+/* Bring [off, off + len) into the page cache.  Chunks already resident
+   are skipped; the others are read ahead asynchronously (fadvise
+   WILLNEED) several chunks before populate waits for them, so that a cold
+   file is read with many requests in flight rather than one page fault
+   at a time.  */
+static int
+touch_range (mmapio_file *f, uint64_t off, uint64_t len)
+{
+  uint64_t n = (len + TOUCH_CHUNK - 1) / TOUCH_CHUNK;
+  unsigned char need[TOUCH_AHEAD];
+  uint64_t ahead = 0;
+  int rc = 0;
+
+  for (uint64_t i = 0; i < n; i++)
+    {
+      while (ahead < n && ahead < i + TOUCH_AHEAD)
+        {
+          uint64_t c_off = off + ahead * TOUCH_CHUNK;
+          uint64_t c_len = off + len - c_off;
+          mmapio_residency_info r;
+          if (c_len > TOUCH_CHUNK)
+            c_len = TOUCH_CHUNK;
+          need[ahead % TOUCH_AHEAD]
+            = !(mmapio_residency (f, c_off, c_len, &r, NULL) == 0
+                && r.resident == r.total);
+          if (need[ahead % TOUCH_AHEAD])
+            (void) mmapio_prefetch (f, c_off, c_len);
+          ahead++;
+        }
+      uint64_t c_off = off + i * TOUCH_CHUNK;
+      uint64_t c_len = off + len - c_off;
+      if (c_len > TOUCH_CHUNK)
+        c_len = TOUCH_CHUNK;
+      if (need[i % TOUCH_AHEAD])
+        {
+          rc = mmapio_populate (f, c_off, c_len, 0, NULL);
+          if (rc == MMAPIO_E_MODE)
+            rc = touch_by_reading (f, c_off, c_len);
+          if (rc != 0)
+            return rc;
+        }
+      atomic_fetch_add_explicit (&mt_bytes_done, c_len,
+                                 memory_order_relaxed);
+    }
+  return rc;
+}
+
+static void
+fail (struct mt_entry *e, int err)
+{
+  mt_set_message (e, true, "%s: %s", e->path, mmapio_strerror (err));
+}
+
+/* The -v bar needs the page-by-page picture.  */
+static void
+fill_vector (struct mt_entry *e, mmapio_file *f, uint64_t off, uint64_t len)
+{
+  mmapio_residency_info r;
+  if (!mt_opt.bars || e->pages == 0)
+    return;
+  e->vec = malloc (e->pages);
+  if (e->vec != NULL && mmapio_residency (f, off, len, &r, e->vec) != 0)
+    {
+      free (e->vec);
+      e->vec = NULL;
+    }
+}
+
+static void
+lock_failed (struct mt_entry *e, int rc, uint64_t len)
+{
+  uint64_t limit;
+  char need[32], have[32];
+  if (rc != MMAPIO_E_MEMLOCK || mmapio_memlock_limit (&limit) != 0)
+    {
+      fail (e, rc);
+      return;
+    }
+  util_human_size (len, need);
+  util_human_size (limit, have);
+  mt_set_message (e, true,
+                  _("%s: cannot lock %s: the locked-memory limit "
+                    "(RLIMIT_MEMLOCK) is %s; raise it with 'ulimit -l' or "
+                    "LimitMEMLOCK= in the service's unit"),
+                  e->path, need, have);
+}
+
+/* Do the action on one file and record the counts, or the reason it
+   failed, in E.  Runs on a worker thread.  */
+void
+mt_process_entry (struct mt_entry *e)
+{
+  struct stat st;
+  mmapio_file *f = NULL;
+  mmapio_residency_info r;
+  uint64_t off, end, len;
+  int rc;
+  int fd = mt_open_noatime (e->path);
+
+  if (fd < 0)
+    {
+      fail (e, -errno);
+      return;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      fail (e, -errno);
+      goto out;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      mt_set_message (e, true, "%s: %s", e->path, _("not a regular file"));
+      goto out;
+    }
+  e->dev = st.st_dev;
+  e->ino = st.st_ino;
+  e->nlink = st.st_nlink;
+  e->size = (uint64_t) st.st_size;
+
+  if (e->size > mt_opt.max_size)
+    {
+      char a[32], b[32];
+      mt_set_message (e, false,
+                      _("%s: larger than the -m limit (%s > %s), skipped"),
+                      e->path, util_human_size (e->size, a),
+                      util_human_size (mt_opt.max_size, b));
+      e->flags |= MT_F_SKIPPED;
+      goto out;
+    }
+
+  /* The -p range, clipped to the file and widened to whole pages.  */
+  off = mt_opt.range_start < e->size ? mt_opt.range_start : e->size;
+  off -= off % (uint64_t) mt_page_size;
+  end = mt_opt.range_end < e->size ? mt_opt.range_end : e->size;
+  if (end < off)
+    end = off;
+  len = end - off;
+  e->pages = (len + (uint64_t) mt_page_size - 1) / (uint64_t) mt_page_size;
+  if (e->pages == 0)
+    goto out;
+
+  switch (mt_opt.action)
+    {
+    case MT_REPORT:
+      if (mt_opt.bars)
+        {
+          rc = map_file (e, fd, &f);
+          if (rc == 0)
+            {
+              e->vec = malloc (e->pages);
+              rc = e->vec ? mmapio_residency (f, off, len, &r, e->vec)
+                          : -ENOMEM;
+            }
+        }
+      else
+        rc = mmapio_fd_residency (fd, off, len, &r);
+      if (rc == MMAPIO_E_FAKE)
+        {
+          mt_set_message (e, false, "%s: %s", e->path,
+                          _("residency unknown (the kernel reports every "
+                            "page as resident), not counted"));
+          e->flags |= MT_F_FAKE;
+          break;
+        }
+      if (rc != 0)
+        {
+          fail (e, rc);
+          break;
+        }
+      e->resident = r.resident;
+      atomic_fetch_add_explicit (&mt_bytes_done, len, memory_order_relaxed);
+      break;
+
+    case MT_TOUCH:
+      rc = mmapio_fd_residency (fd, off, len, &r);
+      if (rc == 0 && r.resident == e->pages && !mt_opt.bars)
+        {
+          /* Nothing to read: not even a mapping is needed.  */
+          e->resident = e->done_pages = e->pages;
+          atomic_fetch_add_explicit (&mt_bytes_done, len,
+                                     memory_order_relaxed);
+          break;
+        }
+      rc = map_file (e, fd, &f);
+      if (rc == 0)
+        rc = touch_range (f, off, len);
+      if (rc != 0)
+        {
+          fail (e, rc);
+          break;
+        }
+      e->done_pages = e->pages;
+      if (mmapio_fd_residency (fd, off, len, &r) == 0)
+        e->resident = r.resident;
+      else
+        e->resident = e->pages;
+      fill_vector (e, f, off, len);
+      break;
+
+    case MT_EVICT:
+      rc = mmapio_fd_evict (fd, off, len,
+                            mt_opt.sync ? MMAPIO_EVICT_SYNC : 0,
+                            &e->done_pages);
+      if (rc != 0)
+        {
+          fail (e, rc);
+          break;
+        }
+      if (mmapio_fd_residency (fd, off, len, &r) == 0)
+        e->resident = r.resident;
+      atomic_fetch_add_explicit (&mt_bytes_done, len, memory_order_relaxed);
+      if (mt_opt.bars && map_file (e, fd, &f) == 0)
+        fill_vector (e, f, off, len);
+      break;
+
+    case MT_LOCK:
+    case MT_LOCK_ALL:
+      rc = map_file (e, fd, &f);
+      if (rc == 0)
+        rc = touch_range (f, off, len);
+      if (rc == 0 && mt_opt.action == MT_LOCK)
+        {
+          rc = mmapio_lock (f, off, len, 0);
+          if (rc != 0)
+            {
+              lock_failed (e, rc, len);
+              break;
+            }
+        }
+      if (rc != 0)
+        {
+          fail (e, rc);
+          break;
+        }
+      e->done_pages = e->resident = e->pages;
+      fill_vector (e, f, off, len);
+      /* The handle stays open: closing it would unlock the pages.  */
+      e->handle = f;
+      f = NULL;
+      break;
+    }
+
+out:
+  if (f != NULL)
+    (void) mmapio_close (f);
+  close (fd);
+}

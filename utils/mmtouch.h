@@ -1,0 +1,126 @@
+/* mmtouch.h — declarations shared by the parts of mmtouch.
+ * Copyright (C) 2026 The libmmapio developers.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#ifndef MMAPIO_UTILS_MMTOUCH_H
+#define MMAPIO_UTILS_MMTOUCH_H
+
+#include "common.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "mmapio.h"
+
+/* What to do with each file.  */
+enum mt_action
+{
+  MT_REPORT,    /* count resident pages only */
+  MT_TOUCH,     /* -t: read the pages into the page cache */
+  MT_EVICT,     /* -e: drop them from the page cache */
+  MT_LOCK,      /* -l: touch and mlock each file */
+  MT_LOCK_ALL   /* -L: touch each file, then mlockall */
+};
+
+enum mt_output { MT_OUT_HUMAN, MT_OUT_JSON, MT_OUT_KV };
+
+struct mt_options
+{
+  enum mt_action action;
+  enum mt_output output;
+  bool daemon;           /* -d */
+  bool foreground;       /* --foreground */
+  bool wait_locked;      /* -w */
+  bool follow;           /* -f */
+  bool one_fs;           /* -F */
+  bool hard_links;       /* -h: count every hard link */
+  bool nul_list;         /* -0 */
+  bool sync;             /* --sync */
+  int verbose;           /* -v */
+  bool quiet;            /* -q */
+  bool bars;             /* -v on a terminal, human output */
+  uint64_t max_size;     /* -m; UINT64_MAX when not given */
+  uint64_t range_start;  /* -p: byte range [start, end) */
+  uint64_t range_end;    /* UINT64_MAX: to the end of the file */
+  char **ignore;         /* -i patterns */
+  size_t n_ignore;
+  char **only;           /* -I patterns */
+  size_t n_only;
+  const char *list_file; /* -b */
+  const char *pidfile;   /* -P */
+  unsigned jobs;         /* -j */
+};
+
+extern struct mt_options mt_opt;
+extern long mt_page_size;
+
+/* Flags of an entry's outcome.  */
+enum
+{
+  MT_F_DONE = 1u << 0,      /* processed (successfully or not) */
+  MT_F_FAILED = 1u << 1,    /* an error was reported: exit status 1 */
+  MT_F_SKIPPED = 1u << 2,   /* larger than -m: reported, not counted */
+  MT_F_FAKE = 1u << 3,      /* residency unknown (fake mincore answer) */
+  MT_F_OPERAND = 1u << 4,   /* named on the command line or in -b */
+  MT_F_STATTED = 1u << 5,   /* size, dev, ino filled in by the crawl */
+  MT_F_NOTE = 1u << 6       /* not a file: only a message to print in
+                               crawl order */
+};
+
+/* One regular file to process.  Written by one worker, read by the main
+ * thread once MT_F_DONE is seen under the queue lock.  */
+struct mt_entry
+{
+  char *path;
+  unsigned flags;
+  dev_t dev;
+  ino_t ino;
+  nlink_t nlink;
+  uint64_t size;
+  uint64_t pages;      /* pages in the range */
+  uint64_t resident;   /* resident pages (after the action) */
+  uint64_t done_pages; /* pages touched, evicted or locked */
+  unsigned char *vec;  /* per-page residency for -v bars, or NULL */
+  mmapio_file *handle; /* kept mapped (and locked) in the lock modes */
+  char *message;       /* deferred warning or error text, or NULL */
+};
+
+/* The queue between the crawl (producer) and the workers; the main thread
+ * consumes finished entries in crawl order.  */
+struct mt_queue
+{
+  pthread_mutex_t lock;
+  pthread_cond_t more;   /* an entry was added, or the crawl ended */
+  pthread_cond_t done;   /* an entry was finished */
+  struct mt_entry **items;
+  size_t count, alloc;
+  size_t next;           /* next entry for a worker */
+  bool closed;           /* the crawl has ended */
+  uint64_t directories;
+  uint64_t bytes_done;   /* for the progress line */
+};
+
+extern struct mt_queue mt_q;
+
+/* mmtouch-crawl.c */
+bool mt_match_any (char *const *patterns, size_t n, const char *name);
+void mt_crawl_operand (const char *path);
+void mt_queue_push (struct mt_entry *e);
+
+/* mmtouch-file.c */
+extern _Atomic uint64_t mt_bytes_done;
+void mt_process_entry (struct mt_entry *e);
+int mt_open_noatime (const char *path);
+void mt_set_message (struct mt_entry *e, bool failed, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+
+/* mmtouch.c */
+void mt_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void mt_fail (int err, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+extern bool mt_failed;
+
+#endif
