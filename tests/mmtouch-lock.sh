@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "${top_srcdir:-$(dirname "$0")/..}/tests/mmtouch-lib.sh"
 
-plan 17
+plan 16
 
 cd "$tmp" || exit 99
 pattern_file f 1048576
