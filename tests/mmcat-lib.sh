@@ -76,7 +76,7 @@ cd "$tmp" || exit 99
 page=$(getconf PAGESIZE 2>/dev/null || echo 4096)
 
 # make_files: the inputs, from small to larger than the read(2) threshold
-# (64 KiB) so that both the read path and the fast paths are covered.
+# (16 KiB) so that both the read path and the fast paths are covered.
 make_files ()
 {
   : >empty
