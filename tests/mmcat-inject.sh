@@ -13,7 +13,10 @@ bin=$(command -v mmcat)
 
 # inject SPEC ARGS...: run mmcat under strace with the failure SPEC.
 # libtool runs the real binary rather than its wrapper script, so that
-# the shell of the wrapper is not hit.
+# the shell of the wrapper is not hit.  LeakSanitizer cannot work under
+# ptrace: a sanitized build runs without it here.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+export ASAN_OPTIONS
 inject ()
 {
   spec=$1
