@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,11 +39,20 @@ mt_match_any (char *const *patterns, size_t n, const char *name)
   return false;
 }
 
+/* Entries found by the crawl wait here and are handed to the workers a
+   batch at a time, so that the lock is taken once per batch, not once per
+   file.  Used by the main thread only.  */
+#define PUSH_BATCH 128
+static struct mt_entry *pending[PUSH_BATCH];
+static size_t n_pending;
+
 void
-mt_queue_push (struct mt_entry *e)
+mt_queue_flush (void)
 {
+  if (n_pending == 0)
+    return;
   pthread_mutex_lock (&mt_q.lock);
-  if (mt_q.count == mt_q.alloc)
+  if (mt_q.count + n_pending > mt_q.alloc)
     {
       size_t n = mt_q.alloc ? mt_q.alloc * 2 : 1024;
       struct mt_entry **items = realloc (mt_q.items, n * sizeof *items);
@@ -54,9 +65,20 @@ mt_queue_push (struct mt_entry *e)
       mt_q.items = items;
       mt_q.alloc = n;
     }
-  mt_q.items[mt_q.count++] = e;
-  pthread_cond_signal (&mt_q.more);
+  memcpy (mt_q.items + mt_q.count, pending, n_pending * sizeof *pending);
+  mt_q.count += n_pending;
+  n_pending = 0;
+  if (mt_q.idle_workers > 0)
+    pthread_cond_broadcast (&mt_q.more);
   pthread_mutex_unlock (&mt_q.lock);
+}
+
+void
+mt_queue_push (struct mt_entry *e)
+{
+  pending[n_pending++] = e;
+  if (n_pending == PUSH_BATCH)
+    mt_queue_flush ();
 }
 
 static void *
@@ -137,6 +159,23 @@ open_dir (const char *path)
   return open (path, flags);
 }
 
+/* Directories held open for the workers, at most max_held_dirs at a time
+   (a quarter of the descriptor limit); beyond that, files are opened by
+   path.  */
+static _Atomic unsigned held_dirs;
+static unsigned max_held_dirs;
+
+void
+mt_dir_release (struct mt_dir *d)
+{
+  if (d != NULL && atomic_fetch_sub (&d->refs, 1) == 1)
+    {
+      closedir (d->dir);
+      free (d);
+      atomic_fetch_sub (&held_dirs, 1);
+    }
+}
+
 static char *
 join (const char *dir, const char *name)
 {
@@ -196,6 +235,24 @@ crawl_dir (const char *path, dev_t root_dev, const struct dir_stack *up)
       return;
     }
   mt_q.directories++;
+  if (max_held_dirs == 0)
+    {
+      struct rlimit rl;
+      max_held_dirs = getrlimit (RLIMIT_NOFILE, &rl) == 0
+                      && rl.rlim_cur != RLIM_INFINITY
+                      ? (unsigned) (rl.rlim_cur / 4) : 256;
+      if (max_held_dirs < 8)
+        max_held_dirs = 8;
+    }
+  /* The crawl's own reference; released when the directory is read.  */
+  struct mt_dir *held = NULL;
+  if (atomic_load (&held_dirs) < max_held_dirs
+      && (held = malloc (sizeof *held)) != NULL)
+    {
+      held->dir = d;
+      atomic_init (&held->refs, 1);
+      atomic_fetch_add (&held_dirs, 1);
+    }
 
   errno = 0;
   while ((de = readdir (d)) != NULL)
@@ -248,6 +305,12 @@ crawl_dir (const char *path, dev_t root_dev, const struct dir_stack *up)
           char *p = join (path, name);
           struct mt_entry *e = new_entry (p, 0, have_st ? &st : NULL);
           free (p);
+          if (held != NULL)
+            {
+              e->dir = held;
+              e->name_off = strlen (e->path) - strlen (name);
+              atomic_fetch_add (&held->refs, 1);
+            }
           mt_queue_push (e);
         }
       /* Symbolic links not followed, devices, FIFOs and sockets found in a
@@ -257,7 +320,12 @@ crawl_dir (const char *path, dev_t root_dev, const struct dir_stack *up)
     }
   if (errno != 0)
     note (path, true, -errno, NULL);
-  closedir (d);
+  if (held != NULL)
+    mt_dir_release (held);
+  else
+    closedir (d);
+  /* Keep the workers fed while the crawl goes on below.  */
+  mt_queue_flush ();
 }
 
 void

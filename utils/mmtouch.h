@@ -7,6 +7,7 @@
 
 #include "common.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,11 +71,22 @@ enum
                                crawl order */
 };
 
+/* A directory kept open while files found in it wait to be processed, so
+   that workers open them with openat() and a one-component lookup instead
+   of walking the whole path again.  */
+struct mt_dir
+{
+  DIR *dir;
+  _Atomic unsigned refs;
+};
+
 /* One regular file to process.  Written by one worker, read by the main
  * thread once MT_F_DONE is seen under the queue lock.  */
 struct mt_entry
 {
   char *path;
+  struct mt_dir *dir;  /* directory holding it, or NULL: open by path */
+  size_t name_off;     /* start of the last component in path */
   unsigned flags;
   dev_t dev;
   ino_t ino;
@@ -99,6 +111,8 @@ struct mt_queue
   size_t count, alloc;
   size_t next;           /* next entry for a worker */
   bool closed;           /* the crawl has ended */
+  unsigned idle_workers; /* workers waiting on 'more' */
+  bool main_waiting;     /* the main thread waits on 'done' */
   uint64_t directories;
   uint64_t bytes_done;   /* for the progress line */
 };
@@ -109,11 +123,13 @@ extern struct mt_queue mt_q;
 bool mt_match_any (char *const *patterns, size_t n, const char *name);
 void mt_crawl_operand (const char *path);
 void mt_queue_push (struct mt_entry *e);
+void mt_queue_flush (void);
+void mt_dir_release (struct mt_dir *d);
 
 /* mmtouch-file.c */
 extern _Atomic uint64_t mt_bytes_done;
 void mt_process_entry (struct mt_entry *e);
-int mt_open_noatime (const char *path);
+int mt_open_noatime (int dirfd, const char *path);
 void mt_set_message (struct mt_entry *e, bool failed, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 
