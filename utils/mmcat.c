@@ -65,9 +65,11 @@
  * there than the set-up of the other paths (measured, see above).  */
 #define SMALL_COPY (16 * 1024)
 
-/* Size of the read(2) buffer (as cat's) and of the chunks of the write and
- * vmsplice paths when standard output is not a pipe.  */
+/* Size of the read(2) buffer, as cat's.  */
 #define READ_BUFSIZE (128 * 1024)
+
+/* Bytes per write(2) from the mapping when standard output is not a pipe;
+ * into a pipe, each call moves what the pipe holds.  */
 #define MAP_CHUNK (1024 * 1024)
 
 /* The pipe size asked for with F_SETPIPE_SZ: the largest an unprivileged
