@@ -375,23 +375,25 @@ copy_step (const struct src *s, struct mapping *mp, enum method m, uint64_t off,
   if (left < len)
     len = (size_t) left;
 
+  ssize_t n;
+
   switch (m)
     {
 #if HAVE_SPLICE
     case M_SPLICE:
       {
         loff_t o = (loff_t) off;
-        ssize_t n = splice (s->fd, &o, STDOUT_FILENO, NULL, len, 0);
-        return n >= 0 ? n : -errno;
+        n = splice (s->fd, &o, STDOUT_FILENO, NULL, len, 0);
       }
+      break;
 #endif
 #if HAVE_COPY_FILE_RANGE
     case M_COPY:
       {
         loff_t o = (loff_t) off;
-        ssize_t n = copy_file_range (s->fd, &o, STDOUT_FILENO, NULL, len, 0);
-        return n >= 0 ? n : -errno;
+        n = copy_file_range (s->fd, &o, STDOUT_FILENO, NULL, len, 0);
       }
+      break;
 #endif
 #if HAVE_VMSPLICE
     case M_VMSPLICE:
@@ -401,9 +403,9 @@ copy_step (const struct src *s, struct mapping *mp, enum method m, uint64_t off,
         struct iovec iov;
         iov.iov_base = (char *) mp->view.data + (off - mp->view_off);
         iov.iov_len = len;
-        ssize_t n = vmsplice (STDOUT_FILENO, &iov, 1, 0);
-        return n >= 0 ? n : -errno;
+        n = vmsplice (STDOUT_FILENO, &iov, 1, 0);
       }
+      break;
 #endif
     case M_WRITE:
       if (mp->have_view)
@@ -435,6 +437,7 @@ copy_step (const struct src *s, struct mapping *mp, enum method m, uint64_t off,
     default:
       return -ENOSYS;
     }
+  return n >= 0 ? n : -errno;
 }
 
 /* Is ERR, met by splice, vmsplice or copy_file_range, certainly the
