@@ -67,6 +67,7 @@ fi
 # -v on a terminal draws a bar (script(1) gives a terminal).
 if command -v script >/dev/null 2>&1 \
    && script -qec true /dev/null >/dev/null 2>&1; then
+  "$MMTOUCH" -q -t d/a
   script -qec "$MMTOUCH -v d/a" /dev/null >tty.out 2>&1
   check "-v on a terminal: a bar" grep -q '^\[OO\] 2/2' tty.out
 else

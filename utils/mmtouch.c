@@ -1100,7 +1100,6 @@ lock_and_wait (void)
   int notify = -1, sig;
   bool daemon = mt_opt.daemon && !mt_opt.foreground;
 
-  raise_nofile_limit ();
   if (daemon)
     notify = daemonize ();
   /* Signals are taken with sigwait: block them before any thread exists so
@@ -1318,6 +1317,9 @@ main (int argc, char **argv)
   mt_opt.bars = mt_opt.verbose && mt_opt.output == MT_OUT_HUMAN
                 && isatty (STDOUT_FILENO);
 
+  /* Directories are held open while their files wait for a worker, and
+     every locked file keeps its descriptor.  */
+  raise_nofile_limit ();
   if (lock_mode ())
     return lock_and_wait ();
   run ();
