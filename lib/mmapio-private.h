@@ -222,6 +222,10 @@ int mmapio__window_foreach (mmapio_file *f, uint64_t chunk, bool writable,
                             void *userdata);
 void mmapio__window_close (mmapio_file *f);
 
+/* Stop and free the watches still running on F (watch.c); returns the
+ * first error.  */
+int mmapio__watch_close_all (mmapio_file *f);
+
 /* Translation in the library's own text domain (error.c).  */
 const char *mmapio__gettext (const char *msgid);
 

@@ -627,9 +627,14 @@ mmapio_close (mmapio_file *f)
 
   if (f == NULL)
     return 0;
+  r = mmapio__watch_close_all (f);
   if (f->mode == MMAPIO_RDWR
       && atomic_load (&f->policy) != MMAPIO_FLUSH_MANUAL)
-    r = mmapio__flush_pending (f);
+    {
+      int e = mmapio__flush_pending (f);
+      if (r == 0)
+        r = e;
+    }
   mmapio__stop_flusher (f);
   {
     int e = atomic_load (&f->async_error);

@@ -48,12 +48,9 @@ struct mmapio_watch
   mmapio_watch *next;           /* in the registry */
 };
 
-/* mmapio_close() stops the watches its handle still has.  The handle has
- * no room for them, so running watches are kept in one list for the
- * process, searched at close; there are few (each costs an inotify
- * instance, of which a user has 128 by default).  The declaration belongs
- * with the other internal hooks, in mmapio-private.h.  */
-int mmapio__watch_close_all (mmapio_file *f);
+/* mmapio_close() stops the watches its handle still has.  Running watches
+ * are kept in one list for the process, searched at close; there are few
+ * (each costs an inotify instance, of which a user has 128 by default).  */
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static mmapio_watch *registry;
@@ -545,8 +542,6 @@ mmapio_watch_stop (mmapio_watch *w)
   (void) w;
   return 0;
 }
-
-int mmapio__watch_close_all (mmapio_file *f);
 
 int
 mmapio__watch_close_all (mmapio_file *f)

@@ -565,6 +565,42 @@ test_relative_path_after_chdir (void)
   tu_tmpdir_free (dir);
 }
 
+/* mmapio_close stops and frees the watches the handle still has: their
+ * descriptors and threads are gone, and the callback never runs again.  */
+static void
+test_close_stops_watches (void)
+{
+  char *dir = tu_tmpdir ();
+  char *path = tu_pattern_file (dir, "watched", 100);
+  mmapio_file *f;
+  mmapio_watch *threaded, *polled;
+  struct rec rec;
+  int before = count_fds ();
+
+  tu_assert_ok (mmapio_open (&f, path, MMAPIO_RDONLY, 0));
+  rec_init (&rec, f);
+  tu_assert_ok (mmapio_watch_start (&threaded, f, MMAPIO_WATCH_ALL, on_event,
+                                    &rec));
+  tu_assert_ok (mmapio_watch_open (&polled, f, MMAPIO_WATCH_ALL, on_event,
+                                   &rec));
+  g_assert_cmpint (count_fds (), >, before);
+  tu_assert_ok (mmapio_close (f));
+  g_assert_cmpint (count_fds (), ==, before);
+
+  pthread_mutex_lock (&rec.lock);
+  unsigned calls = rec.calls;
+  pthread_mutex_unlock (&rec.lock);
+  append_through_other_fd (path, "after close");
+  g_usleep (QUIET_US);
+  pthread_mutex_lock (&rec.lock);
+  g_assert_cmpuint (rec.calls, ==, calls);
+  pthread_mutex_unlock (&rec.lock);
+
+  rec_clear (&rec);
+  g_free (path);
+  tu_tmpdir_free (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -589,5 +625,6 @@ main (int argc, char **argv)
   g_test_add_func ("/watch/removed-before-watch", test_removed_before_watch);
   g_test_add_func ("/watch/relative-path-after-chdir",
                    test_relative_path_after_chdir);
+  g_test_add_func ("/watch/close-stops-watches", test_close_stops_watches);
   return g_test_run ();
 }
