@@ -762,7 +762,13 @@ mmapio_resize (mmapio_file *f, uint64_t new_size)
       r = set_file_size (f, old, new_size);
       if (r < 0)
         {
-          (void) ftruncate (f->fd, (off_t) old);
+          /* Undo a partial extension; if even that fails the file is
+           * longer than the mapping says, which is harmless: the size
+           * the handle reports is still the old one.  */
+          if (ftruncate (f->fd, (off_t) old) < 0)
+            {
+              /* Nothing better to do; keep the first error.  */
+            }
           goto out;
         }
       atomic_store_explicit (&f->size, new_size, memory_order_release);
