@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if ENABLE_NLS
 static pthread_once_t bind_once = PTHREAD_ONCE_INIT;
@@ -17,9 +18,19 @@ static pthread_once_t bind_once = PTHREAD_ONCE_INIT;
 static void
 bind_domain (void)
 {
+  /* MMAPIO_LOCALEDIR lets the test suite use the catalogs of the build
+   * tree.  Catalogs hold format strings, so a set-user-ID program must
+   * not let its caller choose them: hence secure_getenv.  */
+#ifdef __GLIBC__
+  const char *dir = secure_getenv ("MMAPIO_LOCALEDIR");
+#else
+  const char *dir = getuid () == geteuid () && getgid () == getegid ()
+                    ? getenv ("MMAPIO_LOCALEDIR") : NULL;
+#endif
+
   /* The library's own domain, bound once; the program's text domain is
    * never touched.  */
-  bindtextdomain (PACKAGE, LOCALEDIR);
+  bindtextdomain (PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
   bind_textdomain_codeset (PACKAGE, "UTF-8");
 }
 

@@ -23,7 +23,15 @@ util_init (const char *program_name)
   util_program_name = slash ? slash + 1 : program_name;
   setlocale (LC_ALL, "");
 #if ENABLE_NLS
-  bindtextdomain (PACKAGE, LOCALEDIR);
+  /* As in the library (lib/error.c), MMAPIO_LOCALEDIR points the test
+   * suite at the catalogs of the build tree.  */
+# ifdef __GLIBC__
+  const char *dir = secure_getenv ("MMAPIO_LOCALEDIR");
+# else
+  const char *dir = getuid () == geteuid () && getgid () == getegid ()
+                    ? getenv ("MMAPIO_LOCALEDIR") : NULL;
+# endif
+  bindtextdomain (PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
   textdomain (PACKAGE);
 #endif
   atexit (util_close_stdout);
