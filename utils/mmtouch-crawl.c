@@ -70,7 +70,9 @@ mt_queue_flush (void)
   n_pending = 0;
   if (mt_q.idle_workers > 0)
     pthread_cond_broadcast (&mt_q.more);
+  size_t queued = mt_q.count;
   pthread_mutex_unlock (&mt_q.lock);
+  mt_progress (queued);
 }
 
 void

@@ -517,17 +517,29 @@ progress_clear (void)
     }
 }
 
-static void
-progress_update (size_t finished, size_t queued)
+/* Files printed so far in this run, for the progress line.  */
+static size_t n_consumed;
+
+/* The progress line: on a terminal only, from one second into the run,
+   four times a second.  Called by the main thread, during the crawl too.  */
+void
+mt_progress (size_t queued)
 {
+  static int on = -1;
+  static double last;
   char size[32];
+  double t;
   int n;
-  if (mt_opt.quiet || !isatty (STDERR_FILENO) || elapsed () < 1.0)
+
+  if (on < 0)
+    on = !mt_opt.quiet && isatty (STDERR_FILENO);
+  if (!on || (t = elapsed ()) < 1.0 || t - last < 0.25)
     return;
+  last = t;
   util_human_size (atomic_load_explicit (&mt_bytes_done,
                                          memory_order_relaxed), size);
   n = fprintf (stderr, _("\r%s: %zu/%zu files, %s, %.0f s"),
-               util_program_name, finished, queued, size, elapsed ());
+               util_program_name, n_consumed, queued, size, t);
   if (n > progress_width)
     progress_width = n;
   progress_shown = true;
@@ -630,6 +642,7 @@ consume (struct mt_entry *e, struct totals *t)
       else if (mt_opt.output == MT_OUT_JSON)
         {
           const char *k = done_key_json ();
+          progress_clear ();
           fputs (t->json_count++ ? ",\n    {\"path\": " : "\n    {\"path\": ",
                  stdout);
           json_string (e->path);
@@ -675,10 +688,15 @@ consume_all (struct totals *t)
           mt_q.items[i++] = NULL;
           pthread_mutex_unlock (&mt_q.lock);
           consume (e, t);
+          n_consumed = i;
           pthread_mutex_lock (&mt_q.lock);
         }
       if (i >= mt_q.count && mt_q.closed)
         break;
+      size_t queued = mt_q.count;
+      pthread_mutex_unlock (&mt_q.lock);
+      mt_progress (queued);
+      pthread_mutex_lock (&mt_q.lock);
       struct timespec until;
       clock_gettime (CLOCK_REALTIME, &until);
       until.tv_nsec += 250 * 1000 * 1000;
@@ -688,15 +706,8 @@ consume_all (struct totals *t)
           until.tv_nsec -= 1000 * 1000 * 1000;
         }
       mt_q.main_waiting = true;
-      int w = pthread_cond_timedwait (&mt_q.done, &mt_q.lock, &until);
+      pthread_cond_timedwait (&mt_q.done, &mt_q.lock, &until);
       mt_q.main_waiting = false;
-      if (w != 0)
-        {
-          size_t queued = mt_q.count;
-          pthread_mutex_unlock (&mt_q.lock);
-          progress_update (i, queued);
-          pthread_mutex_lock (&mt_q.lock);
-        }
     }
   pthread_mutex_unlock (&mt_q.lock);
   progress_clear ();
@@ -982,6 +993,7 @@ run (void)
 
   clock_gettime (CLOCK_MONOTONIC, &t_start);
   atomic_store (&mt_bytes_done, 0);
+  n_consumed = 0;
   mt_q.directories = 0;
   if (links != NULL)
     {

@@ -138,5 +138,6 @@ void mt_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void mt_fail (int err, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 extern bool mt_failed;
+void mt_progress (size_t queued);
 
 #endif
