@@ -33,32 +33,54 @@ check_locked ()
     check "$1" locked_at_least "$2" "$3"
   fi
 }
-summaries () { test "$(grep -c '^    Locked Pages: ' lock.out)" -ge "$1"; }
+# stop PID SIGNAL: send SIGNAL and wait (10 s at most) for the process to
+# end; sets $rc to its status, or to 124 after killing it.
+alive () { kill -0 "$1" 2>/dev/null; }
+stop ()
+{
+  kill "-$2" "$1"
+  s_n=100
+  while alive "$1" && [ $s_n -gt 0 ]; do
+    sleep 0.1
+    s_n=$((s_n - 1))
+  done
+  if alive "$1"; then
+    kill -KILL "$1"
+    wait "$1"
+    rc=124
+  else
+    wait "$1"
+    rc=$?
+  fi
+}
+summaries () { test "$(grep -c '^    Locked Pages: ' lock.out 2>/dev/null)" -ge "$1"; }
 
-"$MMTOUCH" -l -P pid f >lock.out 2>lock.err &
+mkdir ld
+cp f ld/f
+rm -f lock.out
+"$MMTOUCH" -l -P pid ld >lock.out 2>lock.err &
 bg=$!
 until_ok 10 summaries 1
 check "-l: summary flushed before waiting" grep -q '^    Locked Pages: 256 (1M)$' lock.out
 check "-l: pid file holds the process ID" test "$(cat pid 2>/dev/null)" = "$bg"
 check_locked "-l: the pages are locked" "$bg" "$kb"
 pattern_file g 1048576
+cp g ld/g
 kill -HUP "$bg"
 until_ok 10 summaries 2
-check "SIGHUP: crawl again" test "$(grep '^    Locked Pages: ' lock.out | tail -n 1)" = "    Locked Pages: 256 (1M)"
-kill -TERM "$bg"
-wait "$bg"
-rc=$?
+check "SIGHUP: crawl again and find the new file" test "$(grep '^    Locked Pages: ' lock.out | tail -n 1)" = "    Locked Pages: 512 (2M)"
+stop "$bg" TERM
 check "-l: SIGTERM ends it with status 0" test "$rc" -eq 0
 check "-l: pid file removed at exit" test ! -e pid
 check "-l: nothing on stderr" test ! -s lock.err
 
+rm -f lock.out
 "$MMTOUCH" -L f g >lock.out 2>lock.err &
 bg=$!
 until_ok 10 summaries 1
 check_locked "-L: everything locked" "$bg" $((2 * kb))
-kill -INT "$bg"
-wait "$bg"
-check "-L: SIGINT ends it" test $? -eq 0
+stop "$bg" INT
+check "-L: SIGINT ends it" test "$rc" -eq 0
 
 run "$MMTOUCH" -d -w -l -P dpid f
 check "-d -w: returns once locked, status 0" test "$rc" -eq 0
@@ -81,8 +103,7 @@ bg=$!
 stale_replaced () { test "$(cat stale.pid 2>/dev/null)" = "$bg"; }
 until_ok 10 stale_replaced
 check "a stale pid file is replaced (--foreground)" stale_replaced
-kill -TERM "$bg"
-wait "$bg"
+stop "$bg" TERM
 
 if unprivileged && command -v prlimit >/dev/null 2>&1; then
   expect "RLIMIT_MEMLOCK checked before locking" 1 "mmtouch: locking 1M needs a locked-memory limit (RLIMIT_MEMLOCK) of at least that much, but it is 64K: raise it with 'ulimit -l', LimitMEMLOCK= in the systemd unit, or memlock in /etc/security/limits.conf" prlimit --memlock=65536:65536 $as_user "$MMTOUCH" -l "$tmp/f"
