@@ -53,7 +53,11 @@ stop ()
     rc=$?
   fi
 }
-summaries () { test "$(grep -c '^    Locked Pages: ' lock.out 2>/dev/null)" -ge "$1"; }
+summaries ()
+{
+  s_c=$(grep -c '^    Locked Pages: ' lock.out 2>/dev/null)
+  test "${s_c:-0}" -ge "$1"
+}
 
 mkdir ld
 cp f ld/f
