@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "${top_srcdir:-$(dirname "$0")/..}/tests/mmtouch-lib.sh"
 
-plan 14
+plan 15
 
 cd "$tmp" || exit 99
 mkdir -p t/sub t/.git t/deep/er
@@ -25,6 +25,8 @@ run "$MMTOUCH" --output=kv -i .git -i '*.bak' t
 check "-i prunes directories and files" test "$(files)/$(dirs)" = 4/4
 run "$MMTOUCH" --output=kv -I '*.c' t
 check "-I selects files" test "$(files)" = 3
+run sh -c 'cd t && "$1" --output=kv -i ".*" .' sh "$MMTOUCH"
+check "-i '.*' skips hidden entries, not the operand ." test "$(files)/$(dirs)" = 5/4
 run "$MMTOUCH" --output=kv -I '*.c' -I '*.h' -i sub t
 check "-I and -i together" test "$(files)" = 3
 

@@ -344,8 +344,10 @@ mt_crawl_operand (const char *path)
     }
   if (S_ISDIR (st.st_mode))
     {
+      /* "-i '.*'" is meant for hidden entries, not for the operand ".".  */
       const char *b = base_name (path);
-      if (*b != '\0' && mt_match_any (mt_opt.ignore, mt_opt.n_ignore, b))
+      if (*b != '\0' && strcmp (b, ".") != 0 && strcmp (b, "..") != 0
+          && mt_match_any (mt_opt.ignore, mt_opt.n_ignore, b))
         return;
       crawl_dir (path, st.st_dev, NULL);
     }
