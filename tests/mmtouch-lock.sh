@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "${top_srcdir:-$(dirname "$0")/..}/tests/mmtouch-lib.sh"
 
-plan 16
+plan 19
 
 cd "$tmp" || exit 99
 pattern_file f 1048576
@@ -95,6 +95,25 @@ check_locked "-d: the daemon holds the lock" "${dpid:-0}" "$kb"
 gone () { test ! -e dpid; }
 until_ok 10 gone
 check "-d: pid file removed when killed" gone
+
+# -d without -w: the command returns at once; the daemon goes on alone
+# (it once died of SIGPIPE writing to the parent that had gone).
+run "$MMTOUCH" -d -l -P dpid2 f
+check "-d: returns with status 0" test "$rc" -eq 0
+has_pid () { test -s dpid2; }
+until_ok 10 has_pid
+dpid=$(cat dpid2 2>/dev/null)
+daemon_locked () { alive "${dpid:-0}" && locked_at_least "$dpid" "$kb"; }
+until_ok 10 daemon_locked
+if grep -Eq "lib(a|t)san" "/proc/${dpid:-0}/maps" 2>/dev/null; then
+  check "-d: the daemon lives on" alive "${dpid:-0}"
+else
+  check "-d: the daemon lives on, locked" daemon_locked
+fi
+[ -n "$dpid" ] && kill -TERM "$dpid"
+gone2 () { test ! -e dpid2; }
+until_ok 10 gone2
+check "-d without -w: pid file removed when killed" gone2
 
 echo $$ >busy.pid
 expect "a live pid file is refused" 1 "mmtouch: busy.pid: File exists" "$MMTOUCH" -l -P busy.pid f

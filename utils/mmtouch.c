@@ -1075,6 +1075,15 @@ daemonize (void)
     }
   close (p[0]);
   setsid ();
+  if (!mt_opt.wait_locked)
+    {
+      /* Nobody reads the status: the parent has gone.  */
+      close (p[1]);
+      return -1;
+    }
+  /* A parent killed while it waits must not take the daemon with it
+     through SIGPIPE.  */
+  signal (SIGPIPE, SIG_IGN);
   return p[1];
 }
 
@@ -1110,7 +1119,7 @@ lock_and_wait (void)
 {
   sigset_t set;
   int notify = -1, sig;
-  bool daemon = mt_opt.daemon && !mt_opt.foreground;
+  bool daemon = mt_opt.daemon && !mt_opt.foreground, detached = false;
 
   if (daemon)
     notify = daemonize ();
@@ -1158,7 +1167,11 @@ lock_and_wait (void)
           (void) !write (notify, &st, 1);
           close (notify);
           notify = -1;
+        }
+      if (daemon && !detached)
+        {
           detach_stdio ();
+          detached = true;
         }
       do
         {
