@@ -44,6 +44,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/i18n.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 99
 mkdir locale empty || exit 99
+# A one-page file for mmtouch.
+echo text >file || exit 99
 
 strerror_l10n=$top_builddir/tests/strerror-l10n
 mmcat=$top_builddir/utils/mmcat
@@ -112,18 +114,27 @@ for lang in $langs; do
       usage_error="mmcat: ungültiger Versatz: „x“
 „mmcat --help“ liefert weitere Informationen."
       mmcat_usage="Aufruf: mmcat [OPTION]... [DATEI]..."
+      mmtouch_error="mmtouch: ungültiges Ausgabeformat „xml“ (human, json oder kv)
+„mmtouch --help“ liefert weitere Informationen."
+      mmtouch_usage="Aufruf: mmtouch [OPTION]... DATEI|VERZEICHNIS..."
       ;;
     fr)
       bounds="Plage hors de la projection en mémoire"
       usage_error="mmcat: position non valable$nb: «${nb}x$nb»
 Saisissez «${nb}mmcat --help$nb» pour plus d'informations."
       mmcat_usage="Utilisation$nb: mmcat [OPTION]... [FICHIER]..."
+      mmtouch_error="mmtouch: format de sortie non valable «${nb}xml$nb» (human, json ou kv)
+Saisissez «${nb}mmtouch --help$nb» pour plus d'informations."
+      mmtouch_usage="Utilisation$nb: mmtouch [OPTION]... FICHIER|RÉPERTOIRE..."
       ;;
     es)
       bounds="Rango fuera del mapeo en memoria"
       usage_error="mmcat: desplazamiento no válido: «x»
 Pruebe «mmcat --help» para más información."
       mmcat_usage="Uso: mmcat [OPCIÓN]... [ARCHIVO]..."
+      mmtouch_error="mmtouch: formato de salida no válido «xml» (human, json o kv)
+Pruebe «mmtouch --help» para más información."
+      mmtouch_usage="Uso: mmtouch [OPCIÓN]... ARCHIVO|DIRECTORIO..."
       ;;
     *)
       bounds=
@@ -156,6 +167,25 @@ Pruebe «mmcat --help» para más información."
   run "$lang" "$tmp/locale" "$mmcat" --help
   head -n 1 out >first
   check "$lang: mmcat --help is translated" expect first "$mmcat_usage"
+
+  run "$lang" "$tmp/locale" "$mmtouch" --output=xml file
+  check "$lang: mmtouch usage error: status 2" [ $? -eq 2 ]
+  check "$lang: mmtouch usage error: translated message" \
+    expect err "$mmtouch_error"
+  run "$lang" "$tmp/locale" "$mmtouch" --help
+  head -n 1 out >first
+  check "$lang: mmtouch --help is translated" expect first "$mmtouch_usage"
+
+  # The default summary has the shape of vmtouch's, labels included, for
+  # the scripts that read it: the catalogs keep those labels in English.
+  run "$lang" "$tmp/locale" "$mmtouch" file
+  sed -e 's/^\( *Elapsed: \)[0-9.e+-]* seconds$/\1T seconds/' \
+      -e 's/^\( *Resident Pages: \)[0-9]*\/1 .*$/\1R\/1/' out >summary
+  check "$lang: mmtouch's summary keeps vmtouch's labels" \
+    expect summary "           Files: 1
+     Directories: 0
+  Resident Pages: R/1
+         Elapsed: T seconds"
 
   # Without a catalog in MMAPIO_LOCALEDIR, English: the catalogs above
   # were found through it, not elsewhere.
