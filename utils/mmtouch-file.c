@@ -74,18 +74,21 @@ map_file (struct mt_entry *e, int fd, mmapio_file **ret)
 static int
 touch_by_reading (mmapio_file *f, uint64_t off, uint64_t len)
 {
-  static char sink[1 << 16];
-  for (uint64_t pos = off; pos < off + len;)
+  enum { SINK = 1 << 16 };
+  char *sink = malloc (SINK);
+  int rc = 0;
+  if (sink == NULL)
+    return -ENOMEM;
+  for (uint64_t pos = off; pos < off + len && rc == 0;)
     {
       uint64_t n = off + len - pos;
-      if (n > sizeof sink)
-        n = sizeof sink;
-      int rc = mmapio_read (f, pos, sink, (size_t) n);
-      if (rc != 0)
-        return rc;
+      if (n > SINK)
+        n = SINK;
+      rc = mmapio_read (f, pos, sink, (size_t) n);
       pos += n;
     }
-  return 0;
+  free (sink);
+  return rc;
 }
 
 /* The read-ahead window of touch_range: an eighth of the memory, between
