@@ -233,12 +233,14 @@ mt_process_entry (struct mt_entry *e)
            ? mt_open_noatime (dirfd (e->dir->dir), e->path + e->name_off)
            : mt_open_noatime (AT_FDCWD, e->path);
 
+  int open_err = fd < 0 ? errno : 0;
+
+  /* Releasing may close the directory: errno is saved before.  */
   mt_dir_release (e->dir);
   e->dir = NULL;
-
   if (fd < 0)
     {
-      fail (e, -errno);
+      fail (e, -open_err);
       return;
     }
   if (fstat (fd, &st) != 0)
