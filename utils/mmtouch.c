@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <locale.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -723,8 +724,28 @@ reset_queue (void)
   mt_q.closed = false;
 }
 
+static void print_summary_1 (const struct totals *t, uint64_t dirs,
+                             double secs);
+
+/* The JSON and key=value formats are for programs: their decimal point is
+   always '.', whatever the locale says.  */
 static void
 print_summary (const struct totals *t, uint64_t dirs, double secs)
+{
+  locale_t c = (locale_t) 0, old = (locale_t) 0;
+  if (mt_opt.output != MT_OUT_HUMAN
+      && (c = newlocale (LC_NUMERIC_MASK, "C", (locale_t) 0)) != (locale_t) 0)
+    old = uselocale (c);
+  print_summary_1 (t, dirs, secs);
+  if (c != (locale_t) 0)
+    {
+      uselocale (old);
+      freelocale (c);
+    }
+}
+
+static void
+print_summary_1 (const struct totals *t, uint64_t dirs, double secs)
 {
   uint64_t ps = (uint64_t) mt_page_size;
   double pct = t->pages ? 100.0 * (double) t->resident / (double) t->pages
