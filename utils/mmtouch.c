@@ -1023,10 +1023,22 @@ run (void)
       links_alloc = links_used = 0;
     }
 
-  if (!lock_mode ())
+  /* One regular file: threads would only add their start-up time.  */
+  struct stat st;
+  bool one_file = !lock_mode () && n_operands == 1 && mt_opt.list_file == NULL
+                  && stat (operands[0], &st) == 0 && S_ISREG (st.st_mode);
+
+  if (!lock_mode () && !one_file)
     start_workers ();
   crawl_all ();
   mt_queue_flush ();
+  if (one_file)
+    for (size_t i = 0; i < mt_q.count; i++)
+      if (!(mt_q.items[i]->flags & MT_F_DONE))
+        {
+          mt_process_entry (mt_q.items[i]);
+          mt_q.items[i]->flags |= MT_F_DONE;
+        }
   if (lock_mode ())
     {
       if (!memlock_fits ())
