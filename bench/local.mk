@@ -11,7 +11,8 @@ bench_mmapio_bench_LDFLAGS = -no-install
 
 TESTS += tests/bench-smoke.sh
 EXTRA_DIST += tests/bench-smoke.sh
-EXTRA_DIST += bench/compare bench/plot bench/seed.tsv
+EXTRA_DIST += bench/compare bench/plot bench/seed.tsv bench/baseline.jsonl \
+	doc/performance.md doc/performance.svg
 
 ## Extra options for "make bench", e.g. BENCH_FLAGS='--filter random_read'
 ## or BENCH_FLAGS='--dir /var/tmp'.

@@ -57,7 +57,8 @@ else
   notok "test files removed at the end; left: $left"
 fi
 
-if "$compare" "$tmp/run.jsonl" "$tmp/run.jsonl" > "$tmp/cmp.out"; then
+if "$compare" "$tmp/run.jsonl" "$tmp/run.jsonl" > "$tmp/cmp.out" &&
+   "$compare" -n "$tmp/run.jsonl" "$tmp/run.jsonl" >> "$tmp/cmp.out"; then
   ok "compare passes two equal runs"
 else
   notok "compare passes two equal runs"
