@@ -27,23 +27,26 @@
 #define CGROUP_SUPER_MAGIC_ 0x27e0eb
 #define CGROUP2_SUPER_MAGIC_ 0x63677270
 
-size_t mmapio__page_size;
-unsigned mmapio__page_shift;
+size_t mmapio__page_size = 4096;
+unsigned mmapio__page_shift = 12;
+
+/* The page size is read once, when the library is loaded, so that the
+ * hot paths can use it without synchronisation.  */
+__attribute__ ((constructor)) static void
+init_page_size (void)
+{
+  long ps = sysconf (_SC_PAGESIZE);
+  size_t p = ps > 0 ? (size_t) ps : 4096;
+  unsigned shift = 0;
+  while (((size_t) 1 << shift) < p)
+    shift++;
+  mmapio__page_shift = shift;
+  mmapio__page_size = p;
+}
 
 size_t
 mmapio__pagesize (void)
 {
-  if (MMAPIO_UNLIKELY (mmapio__page_size == 0))
-    {
-      long ps = sysconf (_SC_PAGESIZE);
-      size_t p = ps > 0 ? (size_t) ps : 4096;
-      unsigned shift = 0;
-      while (((size_t) 1 << shift) < p)
-        shift++;
-      /* Benign race: every thread computes the same values.  */
-      mmapio__page_shift = shift;
-      mmapio__page_size = p;
-    }
   return mmapio__page_size;
 }
 
@@ -438,7 +441,6 @@ open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
     return -EINVAL;
   if (o.size > (uint64_t) INT64_MAX)
     return -EFBIG;
-  mmapio__pagesize ();
 
   /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
    * right after by the file-type check.  It has no effect on regular
@@ -598,7 +600,6 @@ mmapio_open_fd (mmapio_file **ret, int fd, const char *name,
   if (flags & ~(MMAPIO_OPEN_POPULATE | MMAPIO_OPEN_HUGEPAGE
                 | MMAPIO_OPEN_LOCK | MMAPIO_OPEN_SPARSE))
     return -EINVAL;
-  mmapio__pagesize ();
   int fl = fcntl (fd, F_GETFL);
   if (fl < 0)
     return -errno;

@@ -352,7 +352,6 @@ fd_widen (int fd, uint64_t off, uint64_t len, uint64_t *ret_start,
   int r = fd_size (fd, &size);
   if (r < 0)
     return r;
-  mmapio__pagesize ();
   if (len == 0 && off <= size)
     len = size - off;
   if (!mmapio__in_bounds (off, len, size))
