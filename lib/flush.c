@@ -345,10 +345,18 @@ mmapio_flush_range (mmapio_file *f, uint64_t off, uint64_t len)
 {
   uint64_t start, wlen;
 
-  if (MMAPIO_UNLIKELY (!mmapio__widen (f, off, len, &start, &wlen)))
+  if (MMAPIO_UNLIKELY (!mmapio__in_bounds (off, len, mmapio__size (f))))
     return MMAPIO_E_BOUNDS;
   if (f->mode != MMAPIO_RDWR)
     return 0;
+  /* Nothing written anywhere since the last flush: no page to look at.
+   * A write still in progress may have set its page's counter before
+   * adding to 'pending'; it has not returned yet, so it is not owed.  */
+  if (atomic_load_explicit (&f->pending, memory_order_acquire) == 0
+      && !atomic_load_explicit (&f->dirty_all, memory_order_acquire))
+    return 0;
+  if (MMAPIO_UNLIKELY (!mmapio__widen (f, off, len, &start, &wlen)))
+    return MMAPIO_E_BOUNDS;
   return flush_pages (f, start, wlen);
 }
 

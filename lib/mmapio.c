@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,44 @@ mmapio__enter_slow (mmapio_file *f)
       pthread_mutex_lock (&f->resize_lock);
       pthread_mutex_unlock (&f->resize_lock);
       atomic_fetch_add_explicit (&f->users, 1, memory_order_seq_cst);
+    }
+}
+
+/* In f->users a live view weighs VIEW_UNIT and a call in progress 1, so
+ * that a shrink or a move can wait for calls (short) but refuse at once
+ * while a view (held for as long as its owner likes) is live.  The same
+ * definition is in io.c.  */
+#define VIEW_UNIT ((unsigned long) 1 << (sizeof (unsigned long) * 4))
+
+/* Called with resize_lock held and 'exclusive' raised: wait for the calls
+ * in progress in other threads to finish (new ones wait in
+ * mmapio__enter_slow) and tell whether the mapping is then free, with no
+ * call in it and no live view.  A call in progress that never finishes
+ * (a resize made from inside a mmapio_foreach_chunk callback on the same
+ * handle) ends the wait after a second.  */
+static bool
+wait_for_calls (mmapio_file *f)
+{
+  struct timespec deadline, now;
+  clock_gettime (CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += 1;
+  for (unsigned i = 0;; i++)
+    {
+      unsigned long u = atomic_load_explicit (&f->users,
+                                              memory_order_seq_cst);
+      if (u % VIEW_UNIT == 0)
+        return u == 0;
+      if (i < 64)
+        {
+          sched_yield ();
+          continue;
+        }
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      if (now.tv_sec > deadline.tv_sec
+          || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec))
+        return false;
+      struct timespec nap = { 0, 50 * 1000 };
+      nanosleep (&nap, NULL);
     }
 }
 
@@ -244,10 +283,15 @@ map_file (mmapio_file *f, uint64_t size, uint64_t reserve)
 
 static int
 open_common (mmapio_file **ret, int fd, const char *name,
-             enum mmapio_mode mode, const mmapio_options *o)
+             enum mmapio_mode mode, const mmapio_options *o,
+             const struct stat *known)
 {
   struct stat st;
-  int r = check_mappable (fd, &st);
+  int r = 0;
+  if (known != NULL)
+    st = *known;   /* a regular file the caller just sized */
+  else
+    r = check_mappable (fd, &st);
   if (r < 0)
     return r;
   if ((uint64_t) st.st_size > SIZE_MAX)
@@ -443,9 +487,9 @@ open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
     return -EFBIG;
 
   /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
-   * right after by the file-type check.  It has no effect on regular
-   * files, and is cleared below so that the descriptor behaves as usual
-   * for callers of mmapio_fd().  */
+   * right after by the file-type check.  The flag has no effect on the
+   * regular files that remain, so it is left set (clearing it would cost
+   * two more system calls on every open).  */
   int oflags = (mode == MMAPIO_RDWR ? O_RDWR : O_RDONLY) | O_CLOEXEC
                | O_NONBLOCK | O_NOCTTY;
   if (o.flags & MMAPIO_OPEN_NOFOLLOW)
@@ -485,20 +529,15 @@ open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
               if (errno != EEXIST)
                 return -errno;
             }
-          fd = open_path (path, oflags, perm, o.flags);
+          /* O_TRUNC is ignored for FIFOs and devices, which are refused
+           * below anyway.  */
+          fd = open_path (path, oflags | (o.truncate ? O_TRUNC : 0), perm,
+                          o.flags);
           if (fd >= 0)
             break;
           /* Removed between the two opens: try to create it again.  */
           if (errno != ENOENT)
             return -errno;
-        }
-      struct stat st;
-      if (o.truncate && !created && fstat (fd, &st) == 0
-          && S_ISREG (st.st_mode) && ftruncate (fd, 0) < 0)
-        {
-          r = -errno;
-          close (fd);
-          return r;
         }
     }
   else
@@ -508,9 +547,10 @@ open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
         return -errno;
     }
 
+  struct stat st;
+  const struct stat *known = NULL;
   if (o.truncate || created)
     {
-      struct stat st;
       if (fstat (fd, &st) < 0)
         r = -errno;
       else if (S_ISDIR (st.st_mode))
@@ -525,15 +565,13 @@ open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
         r = allocate_blocks (fd, 0, o.size);
       if (r < 0)
         goto fail_fd;
+      /* The file now has exactly the size asked: no need to ask the
+       * kernel again.  */
+      st.st_size = (off_t) o.size;
+      known = &st;
     }
 
-  {
-    int fl = fcntl (fd, F_GETFL);
-    if (fl >= 0 && (fl & O_NONBLOCK))
-      (void) fcntl (fd, F_SETFL, fl & ~O_NONBLOCK);
-  }
-
-  r = open_common (ret, fd, path, mode, &o);
+  r = open_common (ret, fd, path, mode, &o, known);
   if (r < 0)
     goto fail_fd;
   if (ret_created != NULL)
@@ -615,7 +653,7 @@ mmapio_open_fd (mmapio_file **ret, int fd, const char *name,
   if (dup < 0)
     return -errno;
   o.flags = flags;
-  int r = open_common (ret, dup, name, mode, &o);
+  int r = open_common (ret, dup, name, mode, &o, NULL);
   if (r < 0)
     close (dup);
   return r;
@@ -718,7 +756,7 @@ grow_mapping (mmapio_file *f, uint64_t need)
     }
   /* Moving invalidates pointers: only when nobody holds a view.  */
   atomic_store_explicit (&f->exclusive, 1, memory_order_seq_cst);
-  if (atomic_load_explicit (&f->users, memory_order_seq_cst) != 0)
+  if (!wait_for_calls (f))
     {
       atomic_store_explicit (&f->exclusive, 0, memory_order_seq_cst);
       return -EBUSY;
@@ -776,10 +814,10 @@ mmapio_resize (mmapio_file *f, uint64_t new_size)
     }
   else
     {
-      /* Views and in-flight calls may be reading the part being cut off:
-       * refuse rather than let them fault.  */
+      /* Views may be reading the part being cut off: refuse rather than
+       * let them fault.  Calls in progress are waited for.  */
       atomic_store_explicit (&f->exclusive, 1, memory_order_seq_cst);
-      if (atomic_load_explicit (&f->users, memory_order_seq_cst) != 0)
+      if (!wait_for_calls (f))
         {
           atomic_store_explicit (&f->exclusive, 0, memory_order_seq_cst);
           r = -EBUSY;
