@@ -14,6 +14,29 @@
 #include <errno.h>
 #include <string.h>
 
+/* In f->users a live view of an RDWR handle weighs VIEW_UNIT and a call
+ * in progress 1 (see wait_for_calls in mmapio.c, which has the same
+ * definition): a shrink waits for calls but is refused while a view is
+ * live.  */
+#define VIEW_UNIT ((unsigned long) 1 << (sizeof (unsigned long) * 4))
+
+/* The view just taken stops being a call in progress and becomes a live
+ * view, in one step so that a resize never sees neither.  */
+static inline void
+hold_view (mmapio_file *f)
+{
+  if (f->mode == MMAPIO_RDWR)
+    atomic_fetch_add_explicit (&f->users, VIEW_UNIT - 1,
+                               memory_order_seq_cst);
+}
+
+static inline void
+drop_view (mmapio_file *f)
+{
+  if (f->mode == MMAPIO_RDWR)
+    atomic_fetch_sub_explicit (&f->users, VIEW_UNIT, memory_order_release);
+}
+
 /* Where empty views point: callers may rely on data != NULL.  */
 static const unsigned char empty_view[1];
 
@@ -32,6 +55,7 @@ mmapio_view_get (mmapio_file *f, uint64_t off, uint64_t len,
   ret->data = f->base != NULL ? f->base + off : empty_view;
   ret->len = (size_t) len;
   ret->priv_file = f;
+  hold_view (f);
   return 0;
 }
 
@@ -51,6 +75,7 @@ mmapio_view_get_mut (mmapio_file *f, uint64_t off, uint64_t len,
   ret->data = f->base != NULL ? f->base + off : (void *) empty_view;
   ret->len = (size_t) len;
   ret->priv_file = f;
+  hold_view (f);
   return 0;
 }
 
@@ -59,7 +84,7 @@ mmapio_view_release (mmapio_view *v)
 {
   if (v == NULL || v->priv_file == NULL)
     return;
-  mmapio__leave (v->priv_file);
+  drop_view (v->priv_file);
   v->priv_file = NULL;
 }
 
@@ -68,7 +93,7 @@ mmapio_view_mut_release (mmapio_view_mut *v)
 {
   if (v == NULL || v->priv_file == NULL)
     return;
-  mmapio__leave (v->priv_file);
+  drop_view (v->priv_file);
   v->priv_file = NULL;
 }
 
