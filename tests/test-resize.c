@@ -330,6 +330,44 @@ test_shrink_drops_pending (void)
   fixture_close (&fx);
 }
 
+struct walk_ctx
+{
+  mmapio_file *f;
+  int result;
+};
+
+static int
+resize_from_callback (const void *data, size_t len, uint64_t off,
+                      void *userdata)
+{
+  struct walk_ctx *c = userdata;
+  (void) data;
+  (void) len;
+  (void) off;
+  /* The walk itself holds the mapping: the shrink cannot wait for it to
+   * end, and gives up with -EBUSY instead of hanging.  */
+  c->result = mmapio_resize (c->f, PAGE);
+  return 1;
+}
+
+static void
+test_shrink_inside_walk (void)
+{
+  struct fixture fx;
+  struct walk_ctx c;
+
+  fixture_open (&fx, MMAPIO_RDWR, 4 * PAGE);
+  c.f = fx.f;
+  c.result = 1;
+  g_assert_cmpint (mmapio_foreach_chunk (fx.f, PAGE, resize_from_callback,
+                                         &c), ==, 1);
+  g_assert_cmpint (c.result, ==, -EBUSY);
+  g_assert_cmpuint (mmapio_size (fx.f), ==, 4 * PAGE);
+  /* Once the walk is over the shrink works.  */
+  tu_assert_ok (mmapio_resize (fx.f, PAGE));
+  fixture_close (&fx);
+}
+
 /* ---- Modes that cannot resize ------------------------------------------ */
 
 static void
@@ -384,6 +422,7 @@ main (int argc, char **argv)
                    test_shrink_then_grow_zero);
   g_test_add_func ("/resize/shrink/to-zero", test_shrink_to_zero);
   g_test_add_func ("/resize/shrink/drops-pending", test_shrink_drops_pending);
+  g_test_add_func ("/resize/shrink/inside-walk", test_shrink_inside_walk);
   g_test_add_func ("/resize/mode/rdonly", test_resize_rdonly);
   g_test_add_func ("/resize/mode/cow", test_resize_cow);
   g_test_add_func ("/resize/mode/windowed", test_resize_windowed);

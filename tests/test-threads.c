@@ -378,6 +378,59 @@ test_view_handoff (void)
   g_free (path);
 }
 
+/* Calls in progress on other threads (reads here, and the background
+ * flusher) delay a shrink but never make it fail: only live views do.  */
+struct busy_reader
+{
+  mmapio_file *f;
+  atomic_int stop;
+  atomic_ulong reads;
+};
+
+static gpointer
+busy_reader_main (gpointer data)
+{
+  struct busy_reader *b = data;
+  unsigned char buf[4096];
+  while (!atomic_load (&b->stop))
+    {
+      tu_assert_ok (mmapio_read (b->f, 0, buf, sizeof buf));
+      tu_assert_pattern (buf, 0, sizeof buf);
+      atomic_fetch_add (&b->reads, 1);
+    }
+  return NULL;
+}
+
+static void
+test_shrink_waits_for_calls (void)
+{
+  char *dir = tu_tmpdir ();
+  char *path = tu_pattern_file (dir, "f", 64 * 1024);
+  struct busy_reader b;
+  GThread *t[2];
+
+  b.f = NULL;
+  atomic_init (&b.stop, 0);
+  atomic_init (&b.reads, 0);
+  tu_assert_ok (mmapio_open (&b.f, path, MMAPIO_RDWR, 0));
+  tu_assert_ok (mmapio_set_flush_policy (b.f, MMAPIO_FLUSH_EVERY_MILLIS, 1));
+  for (int i = 0; i < 2; i++)
+    t[i] = g_thread_new ("reader", busy_reader_main, &b);
+  for (int i = 0; i < 300; i++)
+    {
+      tu_assert_ok (mmapio_write (b.f, 40 * 1024, "x", 1));
+      tu_assert_ok (mmapio_resize (b.f, 32 * 1024));
+      tu_assert_ok (mmapio_resize (b.f, 64 * 1024));
+    }
+  atomic_store (&b.stop, 1);
+  for (int i = 0; i < 2; i++)
+    g_thread_join (t[i]);
+  g_test_message ("%lu concurrent reads", atomic_load (&b.reads));
+  tu_assert_ok (mmapio_close (b.f));
+  tu_tmpdir_free (dir);
+  g_free (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -385,6 +438,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/threads/stress", test_stress);
   g_test_add_func ("/threads/view-handoff", test_view_handoff);
+  g_test_add_func ("/threads/shrink-waits-for-calls",
+                   test_shrink_waits_for_calls);
 
   return g_test_run ();
 }
