@@ -31,7 +31,6 @@ bind_domain (void)
   /* The library's own domain, bound once; the program's text domain is
    * never touched.  */
   bindtextdomain (PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
-  bind_textdomain_codeset (PACKAGE, "UTF-8");
 }
 
 const char *

@@ -790,12 +790,14 @@ print_summary_1 (const struct totals *t, uint64_t dirs, double secs)
 
   if (mt_opt.verbose && t->files > 0)
     putchar ('\n');
-  printf ("%16s: %" PRIu64 "\n", _("Files"), t->files);
-  printf ("%16s: %" PRIu64 "\n", _("Directories"), dirs);
+  /* The labels are vmtouch's, in English in every locale: scripts parse
+   * this summary.  */
+  printf ("%16s: %" PRIu64 "\n", "Files", t->files);
+  printf ("%16s: %" PRIu64 "\n", "Directories", dirs);
   switch (mt_opt.action)
     {
     case MT_REPORT:
-      printf ("%16s: %" PRIu64 "/%" PRIu64 "  %s/%s", _("Resident Pages"),
+      printf ("%16s: %" PRIu64 "/%" PRIu64 "  %s/%s", "Resident Pages",
               t->resident, t->pages, util_human_size (t->resident * ps, a),
               util_human_size (t->pages * ps, b));
       if (t->pages > 0)
@@ -803,24 +805,24 @@ print_summary_1 (const struct totals *t, uint64_t dirs, double secs)
       putchar ('\n');
       break;
     case MT_TOUCH:
-      printf ("%16s: %" PRIu64 " (%s)\n", _("Touched Pages"), t->done,
+      printf ("%16s: %" PRIu64 " (%s)\n", "Touched Pages", t->done,
               util_human_size (t->done * ps, a));
       break;
     case MT_EVICT:
-      printf ("%16s: %" PRIu64 " (%s)\n", _("Evicted Pages"), t->done,
+      printf ("%16s: %" PRIu64 " (%s)\n", "Evicted Pages", t->done,
               util_human_size (t->done * ps, a));
       break;
     case MT_LOCK:
     case MT_LOCK_ALL:
-      printf ("%16s: %" PRIu64 " (%s)\n", _("Locked Pages"), t->done,
+      printf ("%16s: %" PRIu64 " (%s)\n", "Locked Pages", t->done,
               util_human_size (t->done * ps, a));
       break;
     }
   if (t->skipped > 0)
-    printf ("%16s: %" PRIu64 "\n", _("Skipped (-m)"), t->skipped);
+    printf ("%16s: %" PRIu64 "\n", "Skipped (-m)", t->skipped);
   if (t->unknown > 0)
-    printf ("%16s: %" PRIu64 "\n", _("Unknown"), t->unknown);
-  printf ("%16s: %g %s\n", _("Elapsed"), secs, _("seconds"));
+    printf ("%16s: %" PRIu64 "\n", "Unknown", t->unknown);
+  printf ("%16s: %g %s\n", "Elapsed", secs, "seconds");
 }
 
 /* ------------------------------------------------------------------ */
