@@ -539,8 +539,9 @@ mt_progress (size_t queued)
   last = t;
   util_human_size (atomic_load_explicit (&mt_bytes_done,
                                          memory_order_relaxed), size);
-  n = fprintf (stderr, _("\r%s: %zu/%zu files, %s, %.0f s"),
-               util_program_name, n_consumed, queued, size, t);
+  fputc ('\r', stderr);
+  n = 1 + fprintf (stderr, _("%s: %zu/%zu files, %s, %.0f s"),
+                   util_program_name, n_consumed, queued, size, t);
   if (n > progress_width)
     progress_width = n;
   progress_shown = true;
