@@ -14,27 +14,14 @@
 #include <errno.h>
 #include <string.h>
 
-/* In f->users a live view of an RDWR handle weighs VIEW_UNIT and a call
- * in progress 1 (see wait_for_calls in mmapio.c, which has the same
- * definition): a shrink waits for calls but is refused while a view is
- * live.  */
-#define VIEW_UNIT ((unsigned long) 1 << (sizeof (unsigned long) * 4))
-
-/* The view just taken stops being a call in progress and becomes a live
- * view, in one step so that a resize never sees neither.  */
-static inline void
-hold_view (mmapio_file *f)
-{
-  if (f->mode == MMAPIO_RDWR)
-    atomic_fetch_add_explicit (&f->users, VIEW_UNIT - 1,
-                               memory_order_seq_cst);
-}
-
+/* A view of an RDWR handle holds MMAPIO_VIEW_UNIT in f->users from the
+ * moment it is taken, in one atomic step, until it is released.  */
 static inline void
 drop_view (mmapio_file *f)
 {
   if (f->mode == MMAPIO_RDWR)
-    atomic_fetch_sub_explicit (&f->users, VIEW_UNIT, memory_order_release);
+    atomic_fetch_sub_explicit (&f->users, MMAPIO_VIEW_UNIT,
+                               memory_order_release);
 }
 
 /* Where empty views point: callers may rely on data != NULL.  */
@@ -46,16 +33,15 @@ mmapio_view_get (mmapio_file *f, uint64_t off, uint64_t len,
 {
   if (MMAPIO_UNLIKELY (f->window != 0))
     return MMAPIO_E_MODE;
-  mmapio__enter (f);
+  mmapio__enter_weight (f, MMAPIO_VIEW_UNIT);
   if (MMAPIO_UNLIKELY (!mmapio__in_bounds (off, len, mmapio__size (f))))
     {
-      mmapio__leave (f);
+      drop_view (f);
       return MMAPIO_E_BOUNDS;
     }
   ret->data = f->base != NULL ? f->base + off : empty_view;
   ret->len = (size_t) len;
   ret->priv_file = f;
-  hold_view (f);
   return 0;
 }
 
@@ -65,17 +51,16 @@ mmapio_view_get_mut (mmapio_file *f, uint64_t off, uint64_t len,
 {
   if (MMAPIO_UNLIKELY (f->mode == MMAPIO_RDONLY || f->window != 0))
     return MMAPIO_E_MODE;
-  mmapio__enter (f);
+  mmapio__enter_weight (f, MMAPIO_VIEW_UNIT);
   if (MMAPIO_UNLIKELY (!mmapio__in_bounds (off, len, mmapio__size (f))))
     {
-      mmapio__leave (f);
+      drop_view (f);
       return MMAPIO_E_BOUNDS;
     }
   mmapio__mark_dirty (f, off, len);
   ret->data = f->base != NULL ? f->base + off : (void *) empty_view;
   ret->len = (size_t) len;
   ret->priv_file = f;
-  hold_view (f);
   return 0;
 }
 

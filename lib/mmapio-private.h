@@ -135,17 +135,28 @@ mmapio__size (const mmapio_file *f)
 /* Enter and leave the data path of an RDWR handle (no-ops for RDONLY and
  * COW, whose mapping never changes).  While entered, the mapping will not
  * shrink or move.  */
-void mmapio__enter_slow (mmapio_file *f);
+/* In f->users a live view of an RDWR handle weighs MMAPIO_VIEW_UNIT and a
+ * call in progress 1: a shrink waits for calls to leave but is refused
+ * while a view is live.  */
+#define MMAPIO_VIEW_UNIT ((unsigned long) 1 << (sizeof (unsigned long) * 4))
+
+void mmapio__enter_slow (mmapio_file *f, unsigned long weight);
+
+static inline void
+mmapio__enter_weight (mmapio_file *f, unsigned long weight)
+{
+  if (f->mode != MMAPIO_RDWR)
+    return;
+  atomic_fetch_add_explicit (&f->users, weight, memory_order_seq_cst);
+  if (MMAPIO_UNLIKELY (atomic_load_explicit (&f->exclusive,
+                                             memory_order_seq_cst)))
+    mmapio__enter_slow (f, weight);
+}
 
 static inline void
 mmapio__enter (mmapio_file *f)
 {
-  if (f->mode != MMAPIO_RDWR)
-    return;
-  atomic_fetch_add_explicit (&f->users, 1, memory_order_seq_cst);
-  if (MMAPIO_UNLIKELY (atomic_load_explicit (&f->exclusive,
-                                             memory_order_seq_cst)))
-    mmapio__enter_slow (f);
+  mmapio__enter_weight (f, 1);
 }
 
 static inline void

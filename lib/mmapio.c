@@ -66,25 +66,20 @@ mmapio__widen (const mmapio_file *f, uint64_t off, uint64_t len,
 }
 
 void
-mmapio__enter_slow (mmapio_file *f)
+mmapio__enter_slow (mmapio_file *f, unsigned long weight)
 {
   /* A shrink or move is in progress: step aside until it is done.  The
    * resize holds resize_lock for its whole duration, so taking the lock is
    * the wait.  */
   while (atomic_load_explicit (&f->exclusive, memory_order_seq_cst))
     {
-      atomic_fetch_sub_explicit (&f->users, 1, memory_order_seq_cst);
+      atomic_fetch_sub_explicit (&f->users, weight, memory_order_seq_cst);
       pthread_mutex_lock (&f->resize_lock);
       pthread_mutex_unlock (&f->resize_lock);
-      atomic_fetch_add_explicit (&f->users, 1, memory_order_seq_cst);
+      atomic_fetch_add_explicit (&f->users, weight, memory_order_seq_cst);
     }
 }
 
-/* In f->users a live view weighs VIEW_UNIT and a call in progress 1, so
- * that a shrink or a move can wait for calls (short) but refuse at once
- * while a view (held for as long as its owner likes) is live.  The same
- * definition is in io.c.  */
-#define VIEW_UNIT ((unsigned long) 1 << (sizeof (unsigned long) * 4))
 
 /* Called with resize_lock held and 'exclusive' raised: wait for the calls
  * in progress in other threads to finish (new ones wait in
@@ -102,7 +97,7 @@ wait_for_calls (mmapio_file *f)
     {
       unsigned long u = atomic_load_explicit (&f->users,
                                               memory_order_seq_cst);
-      if (u % VIEW_UNIT == 0)
+      if (u % MMAPIO_VIEW_UNIT == 0)
         return u == 0;
       if (i < 64)
         {
