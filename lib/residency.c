@@ -498,6 +498,16 @@ evict_measured (const struct evict_ctx *c, uint8_t *map,
     return r;
   if (m == 0)
     m = residency_range (c->fd, NULL, c->start, c->len, &after, NULL);
+  if (m == 0 && after.resident > 0 && after.dirty == 0)
+    {
+      /* Pages that were being faulted in or reclaimed by another CPU at
+       * the first attempt are skipped by the kernel; one more pass
+       * catches them.  */
+      r = drop_fd_range (c->fd, c->start, c->len);
+      if (r < 0)
+        return r;
+      m = residency_range (c->fd, NULL, c->start, c->len, &after, NULL);
+    }
   if (m < 0)
     return m;
   *ret_evicted = before.resident > after.resident
