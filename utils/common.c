@@ -38,17 +38,23 @@ util_init (const char *program_name)
 }
 
 void
-util_error (int err, const char *format, ...)
+util_verror (int err, const char *format, va_list ap)
 {
-  va_list ap;
   fflush (stdout);
   fprintf (stderr, "%s: ", util_program_name);
-  va_start (ap, format);
   vfprintf (stderr, format, ap);
-  va_end (ap);
   if (err != 0)
     fprintf (stderr, ": %s", mmapio_strerror (err));
   fputc ('\n', stderr);
+}
+
+void
+util_error (int err, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  util_verror (err, format, ap);
+  va_end (ap);
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include <config.h>
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
@@ -32,6 +33,10 @@ void util_init (const char *program_name);
  * 'err' is a libmmapio error code (negative errno or MMAPIO_E_*).  */
 void util_error (int err, const char *format, ...)
   __attribute__ ((format (printf, 2, 3)));
+
+/* util_error with a va_list.  */
+void util_verror (int err, const char *format, va_list ap)
+  __attribute__ ((format (printf, 2, 0)));
 
 /* "PROG: FILE: reason" for a file operand.  */
 void util_file_error (const char *file, int err);

@@ -162,11 +162,9 @@ static noreturn void
 usage_error (const char *fmt, ...)
 {
   va_list ap;
-  fprintf (stderr, "%s: ", util_program_name);
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  util_verror (0, fmt, ap);
   va_end (ap);
-  fputc ('\n', stderr);
   util_try_help ();
 }
 
@@ -176,26 +174,18 @@ mt_warn (const char *fmt, ...)
   va_list ap;
   if (mt_opt.quiet)
     return;
-  fflush (stdout);
-  fprintf (stderr, "%s: ", util_program_name);
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  util_verror (0, fmt, ap);
   va_end (ap);
-  fputc ('\n', stderr);
 }
 
 void
 mt_fail (int err, const char *fmt, ...)
 {
   va_list ap;
-  fflush (stdout);
-  fprintf (stderr, "%s: ", util_program_name);
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  util_verror (err, fmt, ap);
   va_end (ap);
-  if (err != 0)
-    fprintf (stderr, ": %s", mmapio_strerror (err));
-  fputc ('\n', stderr);
   mt_failed = true;
 }
 
