@@ -997,7 +997,7 @@ setup_seqwrite (struct st *s)
     }
   else if (s->c->arg == 2)
     CHECK (mmapio_set_flush_policy (s->f, MMAPIO_FLUSH_EVERY_BYTES, 64 * KiB));
-#if !defined HAVE_SYNC_FILE_RANGE
+#if !HAVE_SYNC_FILE_RANGE
   if (s->c->arg == 3)
     s->skip = "sync_file_range not available";
 #endif
@@ -1039,7 +1039,7 @@ raw_seqwrite (struct st *s, uint64_t n)
           atomic_store_explicit (&s->thr_dirty, 1, memory_order_relaxed);
         else if (s->c->arg == 2)
           SYS (msync (s->base + off, s->len, MS_SYNC));
-#if defined HAVE_SYNC_FILE_RANGE
+#if HAVE_SYNC_FILE_RANGE
         else if (s->c->arg == 3)
           SYS (sync_file_range (s->fd, (off_t) off, (off_t) s->len,
                                 SYNC_FILE_RANGE_WRITE));
@@ -1234,7 +1234,7 @@ lib_resize (struct st *s, uint64_t n)
 static void
 raw_remap (struct st *s, size_t to)
 {
-#if defined HAVE_MREMAP
+#if HAVE_MREMAP
   void *p = mremap (s->base, s->maplen, to, MREMAP_MAYMOVE);
 #else
   munmap (s->base, s->maplen);
