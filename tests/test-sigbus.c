@@ -53,6 +53,12 @@ check_read_truncated (enum mmapio_mode mode)
                    MMAPIO_E_SHRUNK);
   g_assert_cmpint (mmapio_read (f, 2 * PAGE - 10, buf, 20), ==,
                    MMAPIO_E_SHRUNK);
+  /* A large copy across the new end fails as a small one does.  */
+  unsigned char *big = g_malloc (3 * PAGE);
+  g_assert_cmpint (mmapio_read (f, 0, big, 3 * PAGE), ==, MMAPIO_E_SHRUNK);
+  tu_assert_ok (mmapio_read (f, 0, big, PAGE));
+  tu_assert_pattern (big, 0, PAGE);
+  g_free (big);
   /* Bytes still in the file read fine, again and again.  */
   for (int i = 0; i < 3; i++)
     {
@@ -102,6 +108,13 @@ test_write_truncated (void)
   truncate_path (path, 2 * PAGE);
   g_assert_cmpint (mmapio_write (f, 4 * PAGE, "lost", 4), ==,
                    MMAPIO_E_SHRUNK);
+  {
+    /* So does a large write.  */
+    unsigned char *big = g_malloc0 (2 * PAGE);
+    g_assert_cmpint (mmapio_write (f, 3 * PAGE, big, 2 * PAGE), ==,
+                     MMAPIO_E_SHRUNK);
+    g_free (big);
+  }
   /* A refused write is not pending.  */
   g_assert_cmpuint (mmapio_pending (f), ==, 0);
   tu_assert_ok (mmapio_write (f, PAGE, "kept", 4));
