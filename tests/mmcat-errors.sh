@@ -23,6 +23,15 @@ check "missing file: message" expect_text err \
 cat one medium >expect
 check "missing file: the others are copied" same out expect
 
+# Names a shell would need quoted are quoted as GNU cat quotes them.
+mmcat 'no such' "it's gone" 'new
+line' >out 2>err
+check "quoted names: status 1" [ $? -eq 1 ]
+check "quoted names: messages" expect_text err \
+  "mmcat: 'no such': No such file or directory
+mmcat: \"it's gone\": No such file or directory
+mmcat: 'new'\$'\\n''line': No such file or directory"
+
 # A directory.
 mkdir dir
 mmcat one dir one >out 2>err

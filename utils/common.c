@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,10 +58,98 @@ util_error (int err, const char *format, ...)
   va_end (ap);
 }
 
+/* Characters a name may hold and still be printed bare.  */
+static bool
+quote_safe (unsigned char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+         || (c >= '0' && c <= '9') || c >= 0x80
+         || strchr ("%+,-./=@^_", c) != NULL;
+}
+
+const char *
+util_quote (const char *name)
+{
+  static __thread char *buf;
+  static __thread size_t cap;
+  size_t n = strlen (name);
+  bool bare = n > 0, ctrl = false, squote = false, dq_unsafe = false;
+
+  for (const unsigned char *p = (const unsigned char *) name; *p; p++)
+    {
+      if (!quote_safe (*p))
+        bare = false;
+      if (*p < 0x20 || *p == 0x7f)
+        ctrl = true;
+      else if (*p == '\'')
+        squote = true;
+      else if (strchr ("\"$`\\!", *p) != NULL)
+        dq_unsafe = true;
+    }
+  if (bare)
+    return name;
+
+  /* Worst case: every byte as '$'\ooo'' (9 bytes), plus quotes.  */
+  if (n > (SIZE_MAX - 3) / 9)
+    return name;
+  size_t need = n * 9 + 3;
+  if (need > cap)
+    {
+      char *nb = realloc (buf, need);
+      if (nb == NULL)
+        return name;
+      buf = nb;
+      cap = need;
+    }
+
+  char *o = buf;
+  if (!ctrl && squote && !dq_unsafe)
+    {
+      *o++ = '"';
+      memcpy (o, name, n);
+      o += n;
+      *o++ = '"';
+      *o = '\0';
+      return buf;
+    }
+  bool open = false;
+  for (const unsigned char *p = (const unsigned char *) name; *p; p++)
+    {
+      if (*p < 0x20 || *p == 0x7f || *p == '\'')
+        {
+          if (open)
+            *o++ = '\'';
+          open = false;
+          if (*p == '\'')
+            o += sprintf (o, "\\'");
+          else if (*p == '\n')
+            o += sprintf (o, "$'\\n'");
+          else if (*p == '\t')
+            o += sprintf (o, "$'\\t'");
+          else
+            o += sprintf (o, "$'\\%03o'", *p);
+          continue;
+        }
+      if (!open)
+        *o++ = '\'';
+      open = true;
+      *o++ = (char) *p;
+    }
+  if (open)
+    *o++ = '\'';
+  if (o == buf)
+    {
+      *o++ = '\'';
+      *o++ = '\'';
+    }
+  *o = '\0';
+  return buf;
+}
+
 void
 util_file_error (const char *file, int err)
 {
-  util_error (err, "%s", file);
+  util_error (err, "%s", util_quote (file));
 }
 
 void

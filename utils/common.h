@@ -38,7 +38,13 @@ void util_error (int err, const char *format, ...)
 void util_verror (int err, const char *format, va_list ap)
   __attribute__ ((format (printf, 2, 0)));
 
-/* "PROG: FILE: reason" for a file operand.  */
+/* NAME as GNU tools print file names in messages: unchanged when it holds
+ * only characters a shell would not mind, else quoted the way a shell
+ * reads it back ('a b', "it's", 'a'$'\n''b').  The string lives in a
+ * thread-local buffer until the next call in the same thread.  */
+const char *util_quote (const char *name);
+
+/* "PROG: FILE: reason" for a file operand, FILE quoted by util_quote.  */
 void util_file_error (const char *file, int err);
 
 /* The one-line hint after a usage error, then exit 2.  */

@@ -239,7 +239,7 @@ shrank (const struct src *s, uint64_t end)
 static bool
 report_shrink (const struct src *s)
 {
-  util_error (0, _("%s: file shrank while reading"), s->name);
+  util_error (0, _("%s: file shrank while reading"), util_quote (s->name));
   return false;
 }
 
@@ -587,7 +587,7 @@ cat_regular (const struct src *s, const struct stat *st)
   if (out.kind == OUT_REG && st->st_dev == out.dev && st->st_ino == out.ino
       && start < s->size)
     {
-      util_error (0, _("%s: input file is output file"), s->name);
+      util_error (0, _("%s: input file is output file"), util_quote (s->name));
       return false;
     }
 
