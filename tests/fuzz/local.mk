@@ -1,0 +1,2 @@
+## libFuzzer targets, built with clang when configured with
+## --enable-fuzzing.
