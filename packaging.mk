@@ -1,7 +1,6 @@
 ## Distribution packaging: the Debian packaging in debian/ and the RPM spec.
-## The spec is generated here rather than by configure so that it is
-## rebuilt whenever the version changes, and shipped in the tarball for
-## "rpmbuild -ta".
+## configure writes libmmapio.spec from libmmapio.spec.in with the
+## release's version; the tarball carries it for "rpmbuild -tb".
 
 EXTRA_DIST += \
 	libmmapio.spec.in \
@@ -16,16 +15,18 @@ EXTRA_DIST += \
 	debian/mmapio-utils.install \
 	debian/not-installed \
 	debian/rules \
-	debian/source/format
+	debian/source/format \
+	debian/tests/control \
+	debian/tests/build \
+	debian/tests/build-static \
+	debian/tests/utils \
+	packaging/check-debs
 
-libmmapio.spec: $(srcdir)/libmmapio.spec.in $(top_builddir)/config.status
-	$(AM_V_GEN)rm -f $@ $@-t && \
-	sed -e 's|@PACKAGE_VERSION[@]|$(PACKAGE_VERSION)|g' \
-	  $(srcdir)/libmmapio.spec.in > $@-t && \
-	mv $@-t $@
-DISTCLEANFILES += libmmapio.spec
-
-# Build the RPM packages from the release tarball.
-rpm: dist-xz libmmapio.spec
-	rpmbuild -ta $(PACKAGE)-$(VERSION).tar.xz
+# Build the binary RPM packages from the release tarball.  On a system
+# whose rpm database does not know the build dependencies (Debian, say),
+# use "make rpm RPMBUILD_FLAGS=--nodeps".
+RPMBUILD = rpmbuild
+RPMBUILD_FLAGS =
+rpm: dist-gzip
+	$(RPMBUILD) $(RPMBUILD_FLAGS) -tb $(PACKAGE)-$(VERSION).tar.gz
 .PHONY: rpm
