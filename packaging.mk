@@ -20,7 +20,8 @@ EXTRA_DIST += \
 	debian/tests/build \
 	debian/tests/build-static \
 	debian/tests/utils \
-	packaging/check-debs
+	packaging/check-debs \
+	packaging/check-rpms
 
 # Build the binary RPM packages from the release tarball.  On a system
 # whose rpm database does not know the build dependencies (Debian, say),
