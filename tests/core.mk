@@ -2,9 +2,6 @@
 ## reads and writes, flushes, resize, windowed mode, errors, SIGBUS,
 ## threads), one program per concern.
 
-core_tests = tests/test-open tests/test-io tests/test-flush tests/test-resize \
-	tests/test-window tests/test-errors tests/test-sigbus tests/test-threads
-
 EXTRA_DIST += tests/valgrind.supp
 
 check_PROGRAMS += tests/test-open
@@ -55,16 +52,3 @@ tests_test_threads_CFLAGS = $(TEST_CFLAGS)
 tests_test_threads_LDADD = $(TEST_LDADD)
 tests_test_threads_LDFLAGS = $(TEST_LDFLAGS)
 
-# The core suites under valgrind: make check-valgrind-core.
-VALGRIND_CORE = valgrind -q --error-exitcode=1 --leak-check=full \
-	--errors-for-leak-kinds=definite --child-silent-after-fork=yes \
-	--suppressions=/usr/share/glib-2.0/valgrind/glib.supp \
-	--suppressions=$(srcdir)/tests/valgrind.supp
-check-valgrind-core: $(core_tests)
-	@fail=0; for t in $(core_tests); do \
-	  echo "valgrind $$t"; \
-	  LC_ALL=C $(LIBTOOL) --mode=execute $(VALGRIND_CORE) $$t -k --tap \
-	    >$$t.valgrind.log 2>&1 || { echo "FAIL: $$t (see $$t.valgrind.log)"; fail=1; }; \
-	done; test $$fail = 0
-.PHONY: check-valgrind-core
-CLEANFILES += tests/*.valgrind.log

@@ -26,3 +26,16 @@ EXTRA_DIST += tests/run-test.sh tests/testutil.h tests/lsan.supp
 
 TESTS += tests/readme.sh
 EXTRA_DIST += tests/readme.sh
+
+# make check-valgrind: every test program (the g_test suites, not the
+# shell scripts) run under valgrind's memcheck with full leak checking;
+# a memory error or a definite leak fails the test.  The summary goes to
+# valgrind-suite.log; each program's log replaces that of "make check".
+VALGRIND_TESTS = $(filter-out %.sh,$(TESTS))
+check-valgrind: $(check_PROGRAMS)
+	@$(MAKE) $(AM_MAKEFLAGS) check-TESTS TESTS='$(VALGRIND_TESTS)' \
+	  LOG_COMPILER='$(SHELL) $(abs_top_srcdir)/tests/valgrind-test.sh' \
+	  TEST_SUITE_LOG=valgrind-suite.log
+.PHONY: check-valgrind
+EXTRA_DIST += tests/valgrind-test.sh
+CLEANFILES += valgrind-suite.log
