@@ -269,12 +269,15 @@ mt_process_entry (struct mt_entry *e)
       goto out;
     }
 
-  /* The -p range, clipped to the file and widened to whole pages.  */
+  /* The -p range, clipped to the file and widened to whole pages.  A
+     range that starts at or past the end of the file has no page: it is
+     widened only once known not to be empty.  */
   off = mt_opt.range_start < e->size ? mt_opt.range_start : e->size;
-  off -= off % (uint64_t) mt_page_size;
   end = mt_opt.range_end < e->size ? mt_opt.range_end : e->size;
-  if (end < off)
+  if (end <= off)
     end = off;
+  else
+    off -= off % (uint64_t) mt_page_size;
   len = end - off;
   e->pages = (len + (uint64_t) mt_page_size - 1) / (uint64_t) mt_page_size;
   if (e->pages == 0)
