@@ -324,6 +324,9 @@ open_common (mmapio_file **ret, int fd, const char *name,
       f->window = mmapio__page_up (f->window);
       if (f->window > SIZE_MAX / 2)
         f->window = mmapio__page_down (SIZE_MAX / 2);
+      r = mmapio__window_first (f);
+      if (r < 0)
+        goto fail;
     }
   else
     {
@@ -363,6 +366,8 @@ open_common (mmapio_file **ret, int fd, const char *name,
   return 0;
 
 fail:
+  if (f->window != 0)
+    mmapio__window_close (f);
   if (f->base != NULL)
     munmap (f->base, f->mapped);
   f->fd = -1;

@@ -1,2 +1,8 @@
 ## The bad-input table: every class of unusable input, for the
 ## library and both utilities; and the security basics.
+
+check_PROGRAMS += tests/test-badinput
+TESTS += tests/test-badinput
+tests_test_badinput_CFLAGS = $(TEST_CFLAGS)
+tests_test_badinput_LDADD = $(TEST_LDADD)
+tests_test_badinput_LDFLAGS = $(TEST_LDFLAGS)
