@@ -6,3 +6,7 @@ TESTS += tests/test-badinput
 tests_test_badinput_CFLAGS = $(TEST_CFLAGS)
 tests_test_badinput_LDADD = $(TEST_LDADD)
 tests_test_badinput_LDFLAGS = $(TEST_LDFLAGS)
+
+BADINPUT_TESTS = tests/badinput-tools.sh
+TESTS += $(BADINPUT_TESTS)
+EXTRA_DIST += $(BADINPUT_TESTS)

@@ -345,6 +345,16 @@ mt_process_entry (struct mt_entry *e)
       rc = mmapio_fd_evict (fd, off, len,
                             mt_opt.sync ? MMAPIO_EVICT_SYNC : 0,
                             &e->done_pages);
+      if (rc == MMAPIO_E_FAKE)
+        {
+          /* The range was evicted; only the count is unknown, as in a
+             report on this file.  */
+          mt_set_message (e, false, "%s: %s", e->path,
+                          _("residency unknown (the kernel reports every "
+                            "page as resident), not counted"));
+          e->flags |= MT_F_FAKE;
+          break;
+        }
       if (rc != 0)
         {
           fail (e, rc);
