@@ -810,9 +810,27 @@ chunk_count (const void *data, size_t len, uint64_t off, void *userdata)
   return 0;
 }
 
+/* ThreadSanitizer's runtime does not hand a synchronous SIGBUS to the
+ * program's handler: no recovery is possible there (see mmapio.h).  */
+#if defined __SANITIZE_THREAD__
+# define TSAN 1
+#elif defined __has_feature
+# if __has_feature (thread_sanitizer)
+#  define TSAN 1
+# endif
+#endif
+#ifndef TSAN
+# define TSAN 0
+#endif
+
 static void
 test_shrunk_after_open (void)
 {
+  if (TSAN)
+    {
+      g_test_skip ("no SIGBUS recovery under ThreadSanitizer");
+      return;
+    }
   char *dir = tu_tmpdir ();
   char *path = tu_pattern_file (dir, "f", SZ);
   static const unsigned modes[] = { M_RDONLY, M_RDWR, M_COW, M_WIN_RO,
