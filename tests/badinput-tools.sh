@@ -280,8 +280,10 @@ if grep -q '^#define ENABLE_NLS 1' "$top_builddir/config.h" &&
   expect "de: /dev/null: mmtouch -e" 1 "mmtouch: /dev/null: keine reguläre Datei" de $guard mmtouch -e /dev/null
   expect "de: empty page range: mmtouch" 2 "mmtouch: ungültiger Seitenbereich „5-5“
 „mmtouch --help“ liefert weitere Informationen." de $guard mmtouch -p 5-5 f
+  ln -s f pidlink
+  expect "de: a symbolic link as pid file" 1 "mmtouch: pidlink: symbolischer Link wird nicht verfolgt" de $guard mmtouch -q -l -P pidlink f
 else
-  for n in 1 2 3; do skip "de" "no native language support, UTF-8 locale or de.gmo"; done
+  for n in 1 2 3 4; do skip "de" "no native language support, UTF-8 locale or de.gmo"; done
 fi
 
 echo "1..$t_n"
