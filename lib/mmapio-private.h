@@ -225,6 +225,7 @@ int mmapio__guarded_call (int (*fn) (void *, size_t, uint64_t, void *),
                           void *userdata);
 
 /* Windowed mode (window.c).  */
+int mmapio__window_first (mmapio_file *f);
 int mmapio__window_read (mmapio_file *f, uint64_t off, void *buf, size_t len);
 int mmapio__window_write (mmapio_file *f, uint64_t off, const void *buf,
                           size_t len);

@@ -324,6 +324,9 @@ open_common (mmapio_file **ret, int fd, const char *name,
       f->window = mmapio__page_up (f->window);
       if (f->window > SIZE_MAX / 2)
         f->window = mmapio__page_down (SIZE_MAX / 2);
+      r = mmapio__window_first (f);
+      if (r < 0)
+        goto fail;
     }
   else
     {
@@ -363,6 +366,8 @@ open_common (mmapio_file **ret, int fd, const char *name,
   return 0;
 
 fail:
+  if (f->window != 0)
+    mmapio__window_close (f);
   if (f->base != NULL)
     munmap (f->base, f->mapped);
   f->fd = -1;
@@ -533,6 +538,12 @@ open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
           /* Removed between the two opens: try to create it again.  */
           if (errno != ENOENT)
             return -errno;
+          /* A dangling symbolic link makes O_EXCL fail with EEXIST and the
+           * open that follows it fail with ENOENT, on every round: the
+           * file is not created through the link.  */
+          struct stat lst;
+          if (lstat (path, &lst) == 0 && S_ISLNK (lst.st_mode))
+            return -ENOENT;
         }
     }
   else
@@ -546,18 +557,14 @@ open_internal (mmapio_file **ret, const char *path, enum mmapio_mode mode,
   const struct stat *known = NULL;
   if (o.truncate || created)
     {
-      if (fstat (fd, &st) < 0)
-        r = -errno;
-      else if (S_ISDIR (st.st_mode))
-        r = -EISDIR;
-      else if (!S_ISREG (st.st_mode))
-        r = -ENODEV;
-      else if (o.size == 0)
-        r = 0;
-      else if (o.flags & MMAPIO_OPEN_SPARSE)
-        r = ftruncate (fd, (off_t) o.size) < 0 ? -errno : 0;
-      else
-        r = allocate_blocks (fd, 0, o.size);
+      /* An existing file may be of any kind, /proc's included, which
+       * would fail the sizing with an unrelated error (ESPIPE).  */
+      r = created ? (fstat (fd, &st) < 0 ? -errno : 0)
+                  : check_mappable (fd, &st);
+      if (r == 0 && o.size > 0)
+        r = (o.flags & MMAPIO_OPEN_SPARSE)
+              ? (ftruncate (fd, (off_t) o.size) < 0 ? -errno : 0)
+              : allocate_blocks (fd, 0, o.size);
       if (r < 0)
         goto fail_fd;
       /* The file now has exactly the size asked: no need to ask the

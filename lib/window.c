@@ -49,6 +49,18 @@ window_cover (mmapio_file *f, uint64_t off, uint64_t need)
   return 0;
 }
 
+/* Map the first window at open, so that a file the kernel will not map
+ * (a sysfs attribute, which reports a size) is refused there, as it is
+ * in the other modes, rather than at the first read.  */
+int
+mmapio__window_first (mmapio_file *f)
+{
+  pthread_mutex_lock (&f->win_lock);
+  int r = window_cover (f, 0, 1);
+  pthread_mutex_unlock (&f->win_lock);
+  return r;
+}
+
 /* Copy between the file and 'buf' through the window, piece by piece.  */
 static int
 window_copy (mmapio_file *f, uint64_t off, unsigned char *buf, size_t len,

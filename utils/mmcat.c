@@ -578,6 +578,10 @@ cat_regular (const struct src *s, const struct stat *st)
   uint64_t pos = cur > 0 ? (uint64_t) cur : 0;
   uint64_t start = add_sat (pos, opt_offset);
   uint64_t limit_end = add_sat (start, opt_length);
+  /* No file holds a byte at an offset past INT64_MAX, and read(2) fails
+   * with EINVAL rather than reach there: the range ends at it.  */
+  if (limit_end > (uint64_t) INT64_MAX)
+    limit_end = (uint64_t) INT64_MAX;
   uint64_t expect_end = limit_end < s->size ? limit_end : s->size;
   uint64_t off = start;
   enum method m = choose_method ();
@@ -607,7 +611,7 @@ cat_regular (const struct src *s, const struct stat *st)
   (void) posix_fadvise (s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 
-  if (m != M_READ && expect_end - start >= SMALL_COPY
+  if (m != M_READ && expect_end > start && expect_end - start >= SMALL_COPY
       && copy_fast (s, m, &off, expect_end) == FAST_SHRANK)
     {
       (void) lseek (s->fd, to_off (off), SEEK_SET);

@@ -269,12 +269,15 @@ mt_process_entry (struct mt_entry *e)
       goto out;
     }
 
-  /* The -p range, clipped to the file and widened to whole pages.  */
+  /* The -p range, clipped to the file and widened to whole pages.  A
+     range that starts at or past the end of the file has no page: it is
+     widened only once known not to be empty.  */
   off = mt_opt.range_start < e->size ? mt_opt.range_start : e->size;
-  off -= off % (uint64_t) mt_page_size;
   end = mt_opt.range_end < e->size ? mt_opt.range_end : e->size;
-  if (end < off)
+  if (end <= off)
     end = off;
+  else
+    off -= off % (uint64_t) mt_page_size;
   len = end - off;
   e->pages = (len + (uint64_t) mt_page_size - 1) / (uint64_t) mt_page_size;
   if (e->pages == 0)
@@ -342,6 +345,16 @@ mt_process_entry (struct mt_entry *e)
       rc = mmapio_fd_evict (fd, off, len,
                             mt_opt.sync ? MMAPIO_EVICT_SYNC : 0,
                             &e->done_pages);
+      if (rc == MMAPIO_E_FAKE)
+        {
+          /* The range was evicted; only the count is unknown, as in a
+             report on this file.  */
+          mt_set_message (e, false, "%s: %s", e->path,
+                          _("residency unknown (the kernel reports every "
+                            "page as resident), not counted"));
+          e->flags |= MT_F_FAKE;
+          break;
+        }
       if (rc != 0)
         {
           fail (e, rc);

@@ -905,9 +905,8 @@ memlock_fits (void)
         continue;
       uint64_t s = mt_opt.range_start < e->size ? mt_opt.range_start : e->size;
       uint64_t t = mt_opt.range_end < e->size ? mt_opt.range_end : e->size;
-      s -= s % ps;
       if (t > s)
-        need += (t - s + ps - 1) / ps * ps;
+        need += (t - (s - s % ps) + ps - 1) / ps * ps;
     }
   pthread_mutex_unlock (&mt_q.lock);
   if (need <= limit)
@@ -947,11 +946,53 @@ remove_pidfile (void)
     unlink (pidfile_written);
 }
 
+/* The process ID in the pid file PATH that exists already: > 0, 0 when
+   the file holds none, -1 after a message saying why the file is not
+   one to read or replace, -2 when it is gone.  A symbolic link is not
+   followed (its target is whatever its owner chose, and the stale case
+   would have mmtouch remove it), and only a regular file is read: a
+   FIFO would block the read, a device would feed it anything.  */
+static long
+read_pidfile (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
+                       | O_NOCTTY);
+  struct stat st;
+  char buf[32];
+  ssize_t n = -1;
+
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        return -2;
+      if (errno == ELOOP)
+        mt_fail (0, "%s: %s", path, _("refusing to follow a symbolic link"));
+      else
+        mt_fail (-errno, "%s", path);
+      return -1;
+    }
+  if (fstat (fd, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      mt_fail (0, "%s: %s", path, _("not a regular file"));
+      return -1;
+    }
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  char *end;
+  long pid = strtol (buf, &end, 10);
+  return end != buf && pid > 0 ? pid : 0;
+}
+
 static bool
 write_pidfile (const char *path)
 {
-  for (int attempt = 0; attempt < 2; attempt++)
+  for (int attempt = 0; attempt < 3; attempt++)
     {
+      /* O_EXCL does not follow a symbolic link: one at PATH is EEXIST.  */
       int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
       if (fd >= 0)
         {
@@ -969,16 +1010,13 @@ write_pidfile (const char *path)
         }
       if (errno != EEXIST)
         break;
+      long pid = read_pidfile (path);
+      if (pid == -1)
+        return false;
+      if (pid == -2)
+        continue;
       /* A pid file left by a process that no longer exists is stale.  */
-      FILE *fp = fopen (path, "re");
-      long pid = 0;
-      if (fp != NULL)
-        {
-          if (fscanf (fp, "%ld", &pid) != 1)
-            pid = 0;
-          fclose (fp);
-        }
-      if (pid <= 0 || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+      if (pid == 0 || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
         {
           errno = EEXIST;
           break;
