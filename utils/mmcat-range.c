@@ -1,0 +1,27 @@
+/* mmcat-range.c — the byte range mmcat copies of each file.
+ * Copyright (C) 2026 The libmmapio developers.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Apart from mmcat.c so that the fuzzing targets of tests/fuzz/ can link
+ * it alone.  */
+
+#include <config.h>
+
+#include "mmcat.h"
+
+uint64_t
+mc_add_sat (uint64_t a, uint64_t b)
+{
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+void
+mc_plan_range (uint64_t pos, uint64_t offset, uint64_t length,
+               uint64_t size, struct mc_range *ret)
+{
+  ret->start = mc_add_sat (pos, offset);
+  ret->limit_end = mc_add_sat (ret->start, length);
+  ret->expect_end = ret->limit_end < size ? ret->limit_end : size;
+  ret->past_end = ret->start >= size && size > 0;
+  ret->fast = ret->expect_end - ret->start >= MC_SMALL_COPY;
+}
