@@ -43,7 +43,9 @@ mt_parse_size (const char *s, uint64_t *ret)
   if (!util_parse_size (unit, &mult))
     return false;
   long double v = (whole + frac / scale) * (long double) mult;
-  if (v >= 18446744073709551615.0L)
+  /* Written so that a NaN fails too: thousands of fraction digits make
+   * both FRAC and SCALE infinite.  */
+  if (!(v < 18446744073709551615.0L))
     return false;
   *ret = (uint64_t) v;
   return true;
