@@ -23,5 +23,9 @@ mc_plan_range (uint64_t pos, uint64_t offset, uint64_t length,
   ret->limit_end = mc_add_sat (ret->start, length);
   ret->expect_end = ret->limit_end < size ? ret->limit_end : size;
   ret->past_end = ret->start >= size && size > 0;
-  ret->fast = ret->expect_end - ret->start >= MC_SMALL_COPY;
+  /* A file that reports size 0 (most of /proc) with an offset has START
+   * past EXPECT_END although it is not PAST_END: the difference must not
+   * wrap around into a huge range for the fast paths.  */
+  ret->fast = ret->start < ret->expect_end
+              && ret->expect_end - ret->start >= MC_SMALL_COPY;
 }
