@@ -16,7 +16,11 @@
  * that succeeds, a byte read back that differs from the shadow, a file
  * that does not hold what RDWR writes put there, a leaked descriptor.
  * Each input starts from a fresh file in a private directory and closes
- * every handle, view and stream it made.  */
+ * every handle, view and stream it made.
+ *
+ * To see what an input does, run it with FUZZ_API_TRACE=1 in the
+ * environment: each call is printed with its arguments before it is made
+ * (tests/fuzz/replay-api FILE replays one input without libFuzzer).  */
 
 #include <config.h>
 
@@ -226,7 +230,8 @@ remove_dir (void)
 }
 
 /* A private directory, on tmpfs where there is one so that flushes cost
- * little; $TMPDIR wins.  */
+ * little; $TMPDIR wins.  It is removed at exit; a crash leaves it (with
+ * at most one small file) behind.  */
 static void
 setup_once (void)
 {
@@ -1190,6 +1195,10 @@ open_handle (struct state *s, struct input *in)
     flags |= 1u << 20;   /* unknown: refused */
 
   /* The file as it is before the open, unless the open creates it.  */
+  /* Creating opens are RDWR.  */
+  if (kind == K_CREATE || kind == K_OOC_OLD || kind == K_OOC_NEW
+      || kind == K_EX_CREATE)
+    s->mode = MMAPIO_RDWR;
   note ("open kind=%u mode=%u size=%llu flags=%#x", kind, s->mode,
         (unsigned long long) size, flags);
   bool exists = kind != K_CREATE && kind != K_OOC_NEW && kind != K_EX_CREATE;
@@ -1234,23 +1243,24 @@ open_handle (struct state *s, struct input *in)
       r = mmapio_open (&s->f, file_path, s->mode, flags);
       break;
     case K_CREATE:
-      s->mode = MMAPIO_RDWR;
       r = mmapio_create (&s->f, file_path, size, flags);
       break;
     case K_OOC_OLD:
     case K_OOC_NEW:
-      s->mode = MMAPIO_RDWR;
       r = mmapio_open_or_create (&s->f, file_path, size, flags, &created);
       break;
     case K_EX_WINDOW:
-      if (s->mode == MMAPIO_COW)
-        s->mode = MMAPIO_RDONLY;
       o.window = (b1 & 1) ? page : 2 * page;
       s->windowed = true;
       r = mmapio_open_ex (&s->f, file_path, s->mode, &o);
+      /* Windows are shared mappings: no windowed COW.  */
+      if (s->mode == MMAPIO_COW && !(flags & (1u << 20)))
+        {
+          want_eq ("windowed COW open", r, -EINVAL);
+          return false;
+        }
       break;
     case K_EX_CREATE:
-      s->mode = MMAPIO_RDWR;
       o.create = 1;
       o.truncate = b1 & 1;
       o.size = size;
