@@ -212,6 +212,7 @@ struct state
   mmapio_view_mut mviews[N_VIEWS];
   uint64_t mview_off[N_VIEWS];
   bool mview_held[N_VIEWS];
+  bool locked;           /* opened with MMAPIO_OPEN_LOCK */
   bool truncated;        /* the file was cut short behind the library */
   uint64_t cut;          /* its size then, a multiple of the page size */
   uint8_t stamp;         /* varies the bytes written */
@@ -653,6 +654,9 @@ op_advise (struct state *s, struct input *in)
       return;
     }
   want_rc ("mmapio_advise", r, 4, -EINVAL, -ENOTSUP, -ENOMEM, -EAGAIN);
+  /* The kernel refuses to drop locked pages.  */
+  if (r == -EINVAL && a == MMAPIO_ADV_DONTNEED && s->locked)
+    return;
   if (r == 0 && a == MMAPIO_ADV_DONTNEED && s->mode == MMAPIO_COW && len > 0)
     {
       /* Private changes of the advised pages are dropped: they read as
@@ -1079,6 +1083,11 @@ op_pagectl (struct state *s, struct input *in)
     default:
       {
         bool all = b & 4;
+        /* Unlocking part of a mapping locked at open would split it into
+         * locked and unlocked parts, on which MADV_DONTNEED (advice,
+         * above) acts only in part: leave such a mapping whole.  */
+        if (s->locked)
+          break;
         unsigned flags = (b & 8) && !asan_mlock ? MMAPIO_LOCK_ONFAULT : 0;
         r = all ? mmapio_lock_all (s->f, flags)
                 : mmapio_lock (s->f, off, len, flags);
@@ -1295,6 +1304,7 @@ open_handle (struct state *s, struct input *in)
     fail ("mmapio_open_or_create: created is %d", created);
   /* mmapio_open_or_create keeps an existing file as it is.  */
   s->size = size;
+  s->locked = flags & MMAPIO_OPEN_LOCK;
   memcpy (s->shadow, s->file, (size_t) size);
   s->fd = open (file_path, O_RDWR | O_CLOEXEC);
   if (s->fd < 0)
