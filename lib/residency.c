@@ -452,7 +452,12 @@ evict_file (const struct evict_ctx *c, uint8_t *map)
 #if HAVE_MADVISE
   if (map != NULL && f->mode != MMAPIO_COW)
     {
-      if (madvise (map + c->start, (size_t) c->len, MADV_DONTNEED) != 0)
+      /* EINVAL: the range holds pages this handle locked (mmapio_lock,
+       * MMAPIO_OPEN_LOCK), which the kernel refuses to unmap.  They stay
+       * in the page cache, as pages other processes map do, and the rest
+       * of the range is still dropped.  */
+      if (madvise (map + c->start, (size_t) c->len, MADV_DONTNEED) != 0
+          && errno != EINVAL)
         return -errno;
     }
   else if (map != NULL)

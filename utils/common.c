@@ -4,6 +4,7 @@
 
 #include "common.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -180,7 +181,14 @@ util_parse_size (const char *s, uint64_t *ret)
   unsigned long long v;
   uint64_t mult = 1;
 
-  if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+  if (s == NULL || *s == '\0')
+    return false;
+  /* strtoull skips white space, then takes a sign: " -1" would wrap
+   * around to 2^64-1.  */
+  const char *p = s;
+  while (isspace ((unsigned char) *p))
+    p++;
+  if (*p == '-' || *p == '+')
     return false;
   errno = 0;
   v = strtoull (s, &end, 0);

@@ -60,10 +60,7 @@
 #include <unistd.h>
 
 #include "mmapio.h"
-
-/* Ranges shorter than this are copied with read(2), which costs less
- * there than the set-up of the other paths (measured, see above).  */
-#define SMALL_COPY (16 * 1024)
+#include "mmcat.h"
 
 /* Size of the read(2) buffer, as cat's.  */
 #define READ_BUFSIZE (128 * 1024)
@@ -126,13 +123,6 @@ struct src
 };
 
 static char *read_buf;
-
-/* Saturating addition: a range whose end does not fit means "to the end".  */
-static uint64_t
-add_sat (uint64_t a, uint64_t b)
-{
-  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
 
 static off_t
 to_off (uint64_t x)
@@ -576,13 +566,11 @@ cat_regular (const struct src *s, const struct stat *st)
 {
   off_t cur = lseek (s->fd, 0, SEEK_CUR);
   uint64_t pos = cur > 0 ? (uint64_t) cur : 0;
-  uint64_t start = add_sat (pos, opt_offset);
-  uint64_t limit_end = add_sat (start, opt_length);
-  /* No file holds a byte at an offset past INT64_MAX, and read(2) fails
-   * with EINVAL rather than reach there: the range ends at it.  */
-  if (limit_end > (uint64_t) INT64_MAX)
-    limit_end = (uint64_t) INT64_MAX;
-  uint64_t expect_end = limit_end < s->size ? limit_end : s->size;
+  struct mc_range r;
+  mc_plan_range (pos, opt_offset, opt_length, s->size, &r);
+  uint64_t start = r.start;
+  uint64_t limit_end = r.limit_end;
+  uint64_t expect_end = r.expect_end;
   uint64_t off = start;
   enum method m = choose_method ();
 
@@ -595,7 +583,7 @@ cat_regular (const struct src *s, const struct stat *st)
       return false;
     }
 
-  if (start >= s->size && s->size > 0)
+  if (r.past_end)
     {
       /* Nothing to copy, as with tail -c +N past the end.  Standard
        * input is still consumed up to the offset, or to its end when
@@ -611,7 +599,7 @@ cat_regular (const struct src *s, const struct stat *st)
   (void) posix_fadvise (s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 
-  if (m != M_READ && expect_end > start && expect_end - start >= SMALL_COPY
+  if (m != M_READ && r.fast
       && copy_fast (s, m, &off, expect_end) == FAST_SHRANK)
     {
       (void) lseek (s->fd, to_off (off), SEEK_SET);

@@ -1,7 +1,7 @@
 ## utils/mmcat.mk: mmcat, cat through mmap, with its man page and tests.
 
 bin_PROGRAMS += utils/mmcat
-utils_mmcat_SOURCES = utils/mmcat.c
+utils_mmcat_SOURCES = utils/mmcat.c utils/mmcat.h utils/mmcat-range.c
 utils_mmcat_LDADD = $(UTIL_LDADD)
 
 ## The page is written by hand; tests/mmcat-man.sh keeps it in step with

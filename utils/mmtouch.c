@@ -189,74 +189,6 @@ mt_fail (int err, const char *fmt, ...)
   mt_failed = true;
 }
 
-/* util_parse_size, plus a decimal fraction before the suffix ("1.5G"), as
-   vmtouch accepts.  */
-static bool
-parse_size (const char *s, uint64_t *ret)
-{
-  const char *p = s;
-  long double whole = 0, frac = 0, scale = 1;
-  char unit[8] = "1";
-  uint64_t mult;
-
-  if (util_parse_size (s, ret))
-    return true;
-  if (*p < '0' || *p > '9')
-    return false;
-  while (*p >= '0' && *p <= '9')
-    whole = whole * 10 + (*p++ - '0');
-  if (*p != '.')
-    return false;
-  p++;
-  while (*p >= '0' && *p <= '9')
-    {
-      frac = frac * 10 + (*p++ - '0');
-      scale *= 10;
-    }
-  if (strlen (p) > 4)
-    return false;
-  strcat (unit, p);
-  if (!util_parse_size (unit, &mult))
-    return false;
-  long double v = (whole + frac / scale) * (long double) mult;
-  if (v >= 18446744073709551615.0L)
-    return false;
-  *ret = (uint64_t) v;
-  return true;
-}
-
-/* -p: START-END, START-, -END, -, or END alone (the first END bytes).  */
-static bool
-parse_range (const char *s, uint64_t *ret_start, uint64_t *ret_end)
-{
-  const char *dash = strchr (s, '-');
-  uint64_t a = 0, b = UINT64_MAX;
-
-  if (dash == NULL)
-    {
-      if (!parse_size (s, &b))
-        return false;
-    }
-  else
-    {
-      if (dash > s)
-        {
-          char *head = strndup (s, (size_t) (dash - s));
-          bool ok = head != NULL && parse_size (head, &a);
-          free (head);
-          if (!ok)
-            return false;
-        }
-      if (dash[1] != '\0' && !parse_size (dash + 1, &b))
-        return false;
-    }
-  if (a >= b)
-    return false;
-  *ret_start = a;
-  *ret_end = b;
-  return true;
-}
-
 static void
 add_pattern (char ***list, size_t *n, char *pattern)
 {
@@ -823,29 +755,24 @@ static char **operands;
 static size_t n_operands;
 
 static void
+crawl_list_item (char *item, size_t len, void *data)
+{
+  mt_crawl_operand (item);
+}
+
+static void
 read_list (const char *name)
 {
   FILE *fp = strcmp (name, "-") == 0 ? stdin : fopen (name, "re");
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  int delim = mt_opt.nul_list ? '\0' : '\n';
 
   if (fp == NULL)
     {
       mt_fail (-errno, "%s", name);
       return;
     }
-  while ((n = getdelim (&line, &cap, delim, fp)) > 0)
-    {
-      if (line[n - 1] == delim)
-        line[--n] = '\0';
-      if (n > 0)
-        mt_crawl_operand (line);
-    }
-  if (ferror (fp))
+  if (!mt_read_list (fp, mt_opt.nul_list ? '\0' : '\n', crawl_list_item,
+                     NULL))
     mt_fail (-errno, "%s", name);
-  free (line);
   if (fp != stdin)
     fclose (fp);
 }
@@ -1317,11 +1244,11 @@ main (int argc, char **argv)
           mt_opt.sync = true;
           break;
         case 'm':
-          if (!parse_size (optarg, &mt_opt.max_size))
+          if (!mt_parse_size (optarg, &mt_opt.max_size))
             usage_error (_("invalid size '%s'"), optarg);
           break;
         case 'p':
-          if (!parse_range (optarg, &mt_opt.range_start, &mt_opt.range_end))
+          if (!mt_parse_range (optarg, &mt_opt.range_start, &mt_opt.range_end))
             usage_error (_("invalid page range '%s'"), optarg);
           break;
         case 'f':

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "mmapio.h"
@@ -132,6 +133,21 @@ void mt_process_entry (struct mt_entry *e);
 int mt_open_noatime (int dirfd, const char *path);
 void mt_set_message (struct mt_entry *e, bool failed, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
+
+/* mmtouch-parse.c */
+/* util_parse_size, plus a decimal fraction before the suffix ("1.5G"), as
+   vmtouch accepts.  */
+bool mt_parse_size (const char *s, uint64_t *ret);
+/* -p: START-END, START-, -END, -, or END alone (the first END bytes), as
+   the byte range [*ret_start, *ret_end); false on a syntax error or an
+   empty range.  */
+bool mt_parse_range (const char *s, uint64_t *ret_start, uint64_t *ret_end);
+/* Called for each item of a list, with its length (the item may hold NUL
+   bytes when the delimiter is not NUL).  */
+typedef void (*mt_list_fn) (char *item, size_t len, void *data);
+/* -b: call FN for each non-empty item of FP, items ending at DELIM or at
+   the end of the file.  Returns false, errno set, when reading failed.  */
+bool mt_read_list (FILE *fp, int delim, mt_list_fn fn, void *data);
 
 /* mmtouch.c */
 void mt_warn (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));

@@ -6,7 +6,8 @@ utils_mmtouch_SOURCES = \
 	utils/mmtouch.c \
 	utils/mmtouch.h \
 	utils/mmtouch-crawl.c \
-	utils/mmtouch-file.c
+	utils/mmtouch-file.c \
+	utils/mmtouch-parse.c
 utils_mmtouch_LDADD = $(UTIL_LDADD) $(PTHREAD_LIBS)
 
 ## The page is generated from --help and doc/mmtouch.x by help2man, and
