@@ -273,6 +273,7 @@ map_file (mmapio_file *f, uint64_t size, uint64_t reserve)
     return errno == EACCES && f->mode == MMAPIO_RDWR ? -EACCES : -errno;
   f->base = p;
   f->mapped = (size_t) len;
+  mmapio__vg_mark (f, size);
   return 0;
 }
 
@@ -746,6 +747,7 @@ grow_mapping (mmapio_file *f, uint64_t need)
         return -errno;
       f->base = p;
       f->mapped = (size_t) want;
+      mmapio__vg_mark (f, mmapio__size (f));
       return 0;
     }
 #if HAVE_MREMAP
@@ -754,6 +756,7 @@ grow_mapping (mmapio_file *f, uint64_t need)
   if (p != MAP_FAILED)
     {
       f->mapped = (size_t) want;
+      mmapio__vg_mark (f, mmapio__size (f));
       return 0;
     }
   /* Moving invalidates pointers: only when nobody holds a view.  */
@@ -769,6 +772,7 @@ grow_mapping (mmapio_file *f, uint64_t need)
     {
       f->base = p;
       f->mapped = (size_t) want;
+      mmapio__vg_mark (f, mmapio__size (f));
     }
   atomic_store_explicit (&f->exclusive, 0, memory_order_seq_cst);
   return r;
@@ -812,6 +816,7 @@ mmapio_resize (mmapio_file *f, uint64_t new_size)
             }
           goto out;
         }
+      mmapio__vg_mark (f, new_size);
       atomic_store_explicit (&f->size, new_size, memory_order_release);
     }
   else
@@ -830,6 +835,7 @@ mmapio_resize (mmapio_file *f, uint64_t new_size)
       else
         {
           atomic_store_explicit (&f->size, new_size, memory_order_release);
+          mmapio__vg_mark (f, new_size);
           mmapio__drop_dirty_from (f, new_size);
         }
       atomic_store_explicit (&f->exclusive, 0, memory_order_seq_cst);
