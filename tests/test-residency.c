@@ -59,6 +59,12 @@ can_evict (const fixture *fx)
       g_test_skip ("test directory is on tmpfs: its pages cannot be evicted");
       return false;
     }
+  if (tu_under_valgrind ())
+    {
+      g_test_skip ("valgrind reads the files mapped: the page cache is "
+                   "not the test's alone");
+      return false;
+    }
   return true;
 }
 
@@ -460,6 +466,12 @@ test_fd (void)
 static void
 check_fd_large (void)
 {
+  if (tu_under_valgrind ())
+    {
+      g_test_skip ("valgrind reads the files mapped: the page cache is "
+                   "not the test's alone");
+      return;
+    }
   char *dir = tu_tmpdir ();
   char *path = g_build_filename (dir, "sparse", NULL);
   uint64_t size = (uint64_t) 3 << 30;

@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#if HAVE_VALGRIND_MEMCHECK_H
+# include <valgrind/valgrind.h>
+#endif
 
 #include "mmapio.h"
 
@@ -142,6 +145,19 @@ tu_become_nobody (void)
       || setresuid (65534, 65534, 65534) < 0)
     return FALSE;
   return geteuid () == 65534;
+}
+
+/* Whether the test runs under valgrind, whose own reads of every file
+ * mapped (it looks for debugging information) change the page cache a
+ * residency test observes.  */
+static inline gboolean
+tu_under_valgrind (void)
+{
+#if HAVE_VALGRIND_MEMCHECK_H
+  return RUNNING_ON_VALGRIND != 0;
+#else
+  return FALSE;
+#endif
 }
 
 #endif

@@ -15,14 +15,9 @@ for f in /usr/share/glib-2.0/valgrind/glib.supp \
   if [ -f "$f" ]; then glib_supp="--suppressions=$f"; break; fi
 done
 
-# GLib frees its caches at exit only when told to.
-G_DEBUG=gc-friendly
-G_SLICE=always-malloc
-export G_DEBUG G_SLICE
-
 exec "$top_builddir/libtool" --mode=execute \
   valgrind --quiet --error-exitcode=1 --leak-check=full \
-  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+  --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --child-silent-after-fork=yes --track-fds=no \
   $glib_supp --suppressions="$top_srcdir/tests/valgrind.supp" \
   "$@" -k --tap

@@ -34,16 +34,7 @@ tests_fuzz_replay_parse_LDFLAGS = $(TEST_LDFLAGS)
 
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/api.dict tests/fuzz/parse.dict
 
-# The replays under valgrind: make check-valgrind-fuzz.
-check-valgrind-fuzz: tests/fuzz/replay-api$(EXEEXT) tests/fuzz/replay-parse$(EXEEXT)
-	@fail=0; for t in $(fuzz_targets); do \
-	  echo "valgrind tests/fuzz/replay-$$t"; \
-	  LC_ALL=C $(LIBTOOL) --mode=execute $(VALGRIND_CORE) \
-	    tests/fuzz/replay-$$t -k --tap >tests/fuzz/replay-$$t.valgrind.log 2>&1 \
-	    || { echo "FAIL: replay-$$t (see tests/fuzz/replay-$$t.valgrind.log)"; fail=1; }; \
-	done; test $$fail = 0
-.PHONY: check-valgrind-fuzz fuzz
-CLEANFILES += tests/fuzz/*.valgrind.log
+.PHONY: fuzz
 
 # make fuzz FUZZ_SECONDS=N: run each target N seconds on a copy of its
 # corpus (new inputs go to tests/fuzz/work-X, findings to
