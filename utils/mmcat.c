@@ -455,7 +455,7 @@ static enum fast_result
 copy_fast (const struct src *s, enum method m, uint64_t *poff, uint64_t end)
 {
   uint64_t off = *poff;
-  struct mapping mp = { NULL };
+  struct mapping mp = { .file = NULL };
   enum fast_result res = FAST_DONE;
 
   if (out.kind == OUT_PIPE)

@@ -158,6 +158,9 @@ error.\n\
   exit (EXIT_OK);
 }
 
+static noreturn void usage_error (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
 static noreturn void
 usage_error (const char *fmt, ...)
 {
