@@ -646,7 +646,10 @@ mmapio_open_fd (mmapio_file **ret, int fd, const char *name,
     }
   int dup = fcntl (fd, F_DUPFD_CLOEXEC, 3);
   if (dup < 0)
-    return -errno;
+    /* With RLIMIT_NOFILE at 3 or less, below the lowest descriptor asked
+     * for, Linux says EINVAL: the process is out of descriptors all the
+     * same.  */
+    return errno == EINVAL ? -EMFILE : -errno;
   o.flags = flags;
   int r = open_common (ret, dup, name, mode, &o, NULL);
   if (r < 0)
