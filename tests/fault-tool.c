@@ -23,10 +23,11 @@
 static void
 usage (void)
 {
-  fputs ("usage: fault-tool storm FILE SIZE CYCLES\n"
+  fputs ("usage: fault-tool storm FILE SIZE CYCLES [PAUSE-US]\n"
          "       fault-tool flush|resize|open|window|evict|async FILE\n"
          "       fault-tool create FILE SIZE\n"
-         "       fault-tool copy SRC DST\n", stderr);
+         "       fault-tool copy SRC DST\n"
+         "       fault-tool free-limit N\n", stderr);
   exit (2);
 }
 
@@ -47,9 +48,11 @@ die (const char *what, int r)
 }
 
 /* Truncate FILE to a varying shorter size and back, CYCLES times,
- * putting bytes back into the regrown part, as fast as possible.  */
+ * putting bytes back into the regrown part, pausing PAUSE microseconds
+ * between cycles so that the storm lasts while readers start and
+ * stop.  */
 static int
-storm (const char *path, long long size, long cycles)
+storm (const char *path, long long size, long cycles, long pause)
 {
   int fd = open (path, O_RDWR | O_CLOEXEC);
   if (fd < 0)
@@ -66,8 +69,27 @@ storm (const char *path, long long size, long cycles)
         die ("ftruncate", -errno);
       if (pwrite (fd, chunk, sizeof chunk, cut) < 0)
         die ("pwrite", -errno);
+      if (pause > 0)
+        usleep ((useconds_t) pause);
     }
   close (fd);
+  return 0;
+}
+
+/* The RLIMIT_NOFILE value under which a program started as this one was
+ * (with the same descriptors inherited) has exactly N descriptors free:
+ * the harness running the tests may pass some of its own.  */
+static int
+free_limit (int n)
+{
+  int lim = 0;
+  while (n > 0 || fcntl (lim, F_GETFD) >= 0)
+    {
+      if (fcntl (lim, F_GETFD) < 0)
+        n--;
+      lim++;
+    }
+  printf ("%d\n", lim);
   return 0;
 }
 
@@ -208,14 +230,17 @@ main (int argc, char **argv)
   if (argc < 3)
     usage ();
   const char *cmd = argv[1];
-  if (strcmp (cmd, "storm") == 0 && argc == 5)
-    return storm (argv[2], atoll (argv[3]), atol (argv[4]));
+  if (strcmp (cmd, "storm") == 0 && (argc == 5 || argc == 6))
+    return storm (argv[2], atoll (argv[3]), atol (argv[4]),
+                  argc == 6 ? atol (argv[5]) : 0);
   if (strcmp (cmd, "create") == 0 && argc == 4)
     return do_create (argv[2], argv[3]);
   if (strcmp (cmd, "copy") == 0 && argc == 4)
     return report ("copy", mmapio_copy_file (argv[2], argv[3], 0)) != 0;
   if (argc != 3)
     usage ();
+  if (strcmp (cmd, "free-limit") == 0)
+    return free_limit (atoi (argv[2]));
   if (strcmp (cmd, "flush") == 0)
     return do_flush (argv[2]);
   if (strcmp (cmd, "resize") == 0)

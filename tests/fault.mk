@@ -23,3 +23,9 @@ tests_fault_tool_LDFLAGS = $(TEST_LDFLAGS)
 
 TESTS += tests/fault-inject.sh
 EXTRA_DIST += tests/fault-lib.sh tests/fault-inject.sh
+
+TESTS += tests/fault-mmcat-storm.sh
+EXTRA_DIST += tests/fault-mmcat-storm.sh
+
+TESTS += tests/fault-limits.sh
+EXTRA_DIST += tests/fault-limits.sh
