@@ -39,7 +39,6 @@ done
 limited -t tree
 check "normal limit: status 0" [ "$rc" -eq 0 ]
 check "normal limit: nothing on stderr" [ ! -s err ]
-grep 'Touched Pages:' out >touched.all
 
 # only_emfile: every line of err is a file of the tree that could not be
 # opened for lack of descriptors.

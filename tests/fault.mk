@@ -29,3 +29,9 @@ EXTRA_DIST += tests/fault-mmcat-storm.sh
 
 TESTS += tests/fault-limits.sh
 EXTRA_DIST += tests/fault-limits.sh
+
+TESTS += tests/fault-full.sh
+EXTRA_DIST += tests/fault-full.sh
+
+TESTS += tests/fault-mmcat-signals.sh
+EXTRA_DIST += tests/fault-mmcat-signals.sh
