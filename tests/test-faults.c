@@ -454,7 +454,7 @@ test_full_disk (void)
 #define RECORDS 1024u
 #define CRASHES 100
 /* The child is killed after at most this many records were reported. */
-#define CRASH_MAX_REPORTED 40
+#define CRASH_MAX_REPORTED 16
 
 enum crash_way { CRASH_FLUSH, CRASH_FLUSH_RANGE, CRASH_ALWAYS,
                  CRASH_EVERY_WRITES, CRASH_WAYS };
