@@ -453,7 +453,18 @@ evict_file (const struct evict_ctx *c, uint8_t *map)
   if (map != NULL && f->mode != MMAPIO_COW)
     {
       if (madvise (map + c->start, (size_t) c->len, MADV_DONTNEED) != 0)
-        return -errno;
+        {
+          if (errno != EINVAL)
+            return -errno;
+          /* Part of the range is locked (mmapio_lock()): the kernel
+           * refuses the whole call.  Locked pages stay, as a lock means
+           * them to; unmap the others page by page.  */
+          for (uint64_t o = 0; o < c->len; o += mmapio__page_size)
+            (void) madvise (map + c->start + o,
+                            (size_t) (c->len - o < mmapio__page_size
+                                      ? c->len - o : mmapio__page_size),
+                            MADV_DONTNEED);
+        }
     }
   else if (map != NULL)
     {
