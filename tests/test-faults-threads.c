@@ -265,8 +265,11 @@ test_eintr_lock (void)
       tu_assert_ok (mmapio_evict (f, 0, size, 0, NULL));
       tu_assert_ok (mmapio_lock_all (f, 0));
       tu_assert_ok (mmapio_unlock_all (f));
-      tu_assert_ok (mmapio_lock (f, PAGE, size - 2 * PAGE,
-                                 MMAPIO_LOCK_ONFAULT));
+      /* mlock2 is missing in some kernels (and in valgrind).  */
+      int r = mmapio_lock (f, PAGE, size - 2 * PAGE, MMAPIO_LOCK_ONFAULT);
+      if (r == -ENOTSUP)
+        continue;
+      tu_assert_ok (r);
       tu_assert_ok (mmapio_unlock (f, PAGE, size - 2 * PAGE));
     }
   pelter_stop (&p, t, "lock");
