@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
+#include <time.h>
 
 #include "testutil.h"
 
@@ -54,16 +55,21 @@ struct pelter
   unsigned long sent;
 };
 
-/* Send SIGUSR1 to the target thread as fast as it can be sent.  */
+/* Send SIGUSR1 to the target thread every 20 microseconds or so.  Not
+ * faster: a sender that never sleeps can starve the target where threads
+ * take turns (valgrind runs one thread at a time), and no call would
+ * ever finish.  */
 static gpointer
 pelter_thread (gpointer data)
 {
   struct pelter *p = data;
+  const struct timespec pause = { 0, 20000 };
   while (!atomic_load (&p->stop))
     {
       if (pthread_kill (p->target, SIGUSR1) != 0)
         break;
       p->sent++;
+      nanosleep (&pause, NULL);
     }
   return NULL;
 }
@@ -342,6 +348,7 @@ test_close_with_flusher (void)
       int writes = g_rand_int_range (rand, 0, 4);
       for (int j = 0; j <= writes; j++)
         {
+          memset (rec, 0, sizeof rec);
           snprintf (rec, sizeof rec, "round %03d write %d", i, j);
           tu_assert_ok (mmapio_write (f, (uint64_t) j * PAGE, rec,
                                       sizeof rec));
@@ -351,6 +358,7 @@ test_close_with_flusher (void)
       tu_assert_ok (mmapio_close (f));
       for (int j = 0; j <= writes; j++)
         {
+          memset (rec, 0, sizeof rec);
           snprintf (rec, sizeof rec, "round %03d write %d", i, j);
           tu_pread (path, (uint64_t) j * PAGE, back, sizeof back);
           g_assert_cmpmem (back, sizeof back, rec, sizeof rec);
