@@ -135,7 +135,14 @@ allocate_blocks (int fd, uint64_t off, uint64_t len)
   if (off > (uint64_t) INT64_MAX || len > (uint64_t) INT64_MAX - off)
     return -EFBIG;
 #if HAVE_FALLOCATE
-  if (fallocate (fd, 0, (off_t) off, (off_t) len) == 0)
+  /* A signal caught during the allocation gives EINTR (older kernels'
+   * tmpfs did so for any signal): a caller's interval timer must not
+   * make a create or a resize fail.  */
+  int r;
+  while ((r = fallocate (fd, 0, (off_t) off, (off_t) len)) < 0
+         && errno == EINTR)
+    ;
+  if (r == 0)
     return 0;
   if (errno != EOPNOTSUPP && errno != ENOSYS)
     return -errno;
@@ -144,7 +151,9 @@ allocate_blocks (int fd, uint64_t off, uint64_t len)
   {
     /* glibc emulates by writing a byte per block where the filesystem
      * cannot allocate.  */
-    int e = posix_fallocate (fd, (off_t) off, (off_t) len);
+    int e;
+    while ((e = posix_fallocate (fd, (off_t) off, (off_t) len)) == EINTR)
+      ;
     if (e == 0)
       return 0;
     if (e != EOPNOTSUPP && e != EINVAL)
@@ -654,7 +663,10 @@ mmapio_open_fd (mmapio_file **ret, int fd, const char *name,
     }
   int dup = fcntl (fd, F_DUPFD_CLOEXEC, 3);
   if (dup < 0)
-    return -errno;
+    /* With RLIMIT_NOFILE at 3 or less, below the lowest descriptor asked
+     * for, Linux says EINVAL: the process is out of descriptors all the
+     * same.  */
+    return errno == EINVAL ? -EMFILE : -errno;
   o.flags = flags;
   int r = open_common (ret, dup, name, mode, &o, NULL);
   if (r < 0)

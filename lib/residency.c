@@ -452,13 +452,19 @@ evict_file (const struct evict_ctx *c, uint8_t *map)
 #if HAVE_MADVISE
   if (map != NULL && f->mode != MMAPIO_COW)
     {
-      /* EINVAL: the range holds pages this handle locked (mmapio_lock,
-       * MMAPIO_OPEN_LOCK), which the kernel refuses to unmap.  They stay
-       * in the page cache, as pages other processes map do, and the rest
-       * of the range is still dropped.  */
-      if (madvise (map + c->start, (size_t) c->len, MADV_DONTNEED) != 0
-          && errno != EINVAL)
-        return -errno;
+      if (madvise (map + c->start, (size_t) c->len, MADV_DONTNEED) != 0)
+        {
+          if (errno != EINVAL)
+            return -errno;
+          /* Part of the range is locked (mmapio_lock(), MMAPIO_OPEN_LOCK):
+           * the kernel refuses the whole call.  Locked pages stay, as a lock means
+           * them to; unmap the others page by page.  */
+          for (uint64_t o = 0; o < c->len; o += mmapio__page_size)
+            (void) madvise (map + c->start + o,
+                            (size_t) (c->len - o < mmapio__page_size
+                                      ? c->len - o : mmapio__page_size),
+                            MADV_DONTNEED);
+        }
     }
   else if (map != NULL)
     {

@@ -849,7 +849,8 @@ memlock_fits (void)
   return false;
 }
 
-static void
+/* mlockall is all or nothing: false when nothing was locked.  */
+static bool
 lock_everything (void)
 {
   if (mlockall (MCL_CURRENT) != 0)
@@ -864,7 +865,9 @@ lock_everything (void)
                  util_human_size (limit, a));
       else
         mt_fail (-err, "mlockall");
+      return false;
     }
+  return true;
 }
 
 static const char *pidfile_written;
@@ -1025,8 +1028,10 @@ run (void)
   consume_all (&t);
   join_workers ();
   reset_queue ();
-  if (mt_opt.action == MT_LOCK_ALL && n_held > 0)
-    lock_everything ();
+  if (mt_opt.action == MT_LOCK_ALL && n_held > 0 && !lock_everything ())
+    /* Nothing is locked: a summary would count the mapped pages as
+       locked, and waiting would hold nothing.  */
+    return false;
   if (!mt_opt.quiet)
     {
       /* Microseconds, as vmtouch prints.  */
