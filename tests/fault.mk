@@ -35,13 +35,3 @@ EXTRA_DIST += tests/fault-full.sh
 
 TESTS += tests/fault-mmcat-signals.sh
 EXTRA_DIST += tests/fault-mmcat-signals.sh
-
-# The fault suites under valgrind: make check-valgrind-fault (the shell
-# tests run the utilities under strace or in namespaces: not here).
-check-valgrind-fault: $(fault_tests)
-	@fail=0; for t in $(fault_tests); do \
-	  echo "valgrind $$t"; \
-	  LC_ALL=C $(LIBTOOL) --mode=execute $(VALGRIND_CORE) $$t -k --tap \
-	    >$$t.valgrind.log 2>&1 || { echo "FAIL: $$t (see $$t.valgrind.log)"; fail=1; }; \
-	done; test $$fail = 0
-.PHONY: check-valgrind-fault
