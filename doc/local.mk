@@ -81,3 +81,6 @@ AM_TESTS_ENVIRONMENT += \
 	MANTEST_CC='$(CC)'; export MANTEST_CC; \
 	MANTEST_CFLAGS='$(CFLAGS)'; export MANTEST_CFLAGS; \
 	MANTEST_LDFLAGS='$(LDFLAGS)'; export MANTEST_LDFLAGS;
+
+# What the library promises, with the tests that prove each promise.
+EXTRA_DIST += doc/guarantees.md
