@@ -28,14 +28,15 @@ TESTS += tests/readme.sh
 EXTRA_DIST += tests/readme.sh
 
 # make check-valgrind: every test program (the g_test suites, not the
-# shell scripts) run under valgrind's memcheck with full leak checking;
-# a memory error or a definite leak fails the test.  The summary goes to
+# shell scripts) run under valgrind's memcheck with full leak checking,
+# and tests/valgrind-utils.sh, which runs mmcat and mmtouch under it; a
+# memory error or a definite leak fails the test.  The summary goes to
 # valgrind-suite.log; each program's log replaces that of "make check".
-VALGRIND_TESTS = $(filter-out %.sh,$(TESTS))
+VALGRIND_TESTS = $(filter-out %.sh,$(TESTS)) tests/valgrind-utils.sh
 check-valgrind: $(check_PROGRAMS)
 	@$(MAKE) $(AM_MAKEFLAGS) check-TESTS TESTS='$(VALGRIND_TESTS)' \
 	  LOG_COMPILER='$(SHELL) $(abs_top_srcdir)/tests/valgrind-test.sh' \
 	  TEST_SUITE_LOG=valgrind-suite.log
 .PHONY: check-valgrind
-EXTRA_DIST += tests/valgrind-test.sh
+EXTRA_DIST += tests/valgrind-test.sh tests/valgrind-utils.sh
 CLEANFILES += valgrind-suite.log
