@@ -167,7 +167,11 @@ close: ok
 open rdwr: ok
 read: ok
 close: ok"
+# A windowed handle maps its first window at open: the second mmap is
+# that of the first read's window.
 inject mmap:error=ENOMEM:when=1 -P "$tmp/f" window f
+check "mmap ENOMEM for the first window: the open fails" [ "$status" -ne 0 ]
+inject mmap:error=ENOMEM:when=2 -P "$tmp/f" window f
 check "mmap ENOMEM for a window: that read fails, the next works" \
   expect_text out \
 "read: Cannot allocate memory
