@@ -25,6 +25,19 @@ not_ok ()
 
 skip () { t_n=$((t_n + 1)); echo "ok $t_n - $1 # SKIP $2"; }
 
+# until_ok SECONDS COMMAND...: retry COMMAND every 0.1 s, for at most
+# SECONDS; fails when it never succeeded.
+until_ok ()
+{
+  u_n=$(($1 * 10))
+  shift
+  while ! "$@"; do
+    u_n=$((u_n - 1))
+    [ $u_n -gt 0 ] || return 1
+    sleep 0.1
+  done
+}
+
 # check NAME COMMAND...: ok when COMMAND succeeds.
 check ()
 {

@@ -10,17 +10,6 @@ cd "$tmp" || exit 99
 pattern_file f 1048576
 kb=1024
 
-# until SECONDS COMMAND...: retry COMMAND every 0.1 s.
-until_ok ()
-{
-  u_n=$(($1 * 10))
-  shift
-  while ! "$@"; do
-    u_n=$((u_n - 1))
-    [ $u_n -gt 0 ] || return 1
-    sleep 0.1
-  done
-}
 vmlck () { sed -n "s/^VmLck:[[:space:]]*\([0-9]*\) kB$/\1/p" "/proc/$1/status" 2>/dev/null; }
 locked_at_least () { l=$(vmlck "$1"); [ -n "$l" ] && [ "$l" -ge "$2" ]; }
 # check_locked NAME PID KB: the process holds at least KB of locked memory.

@@ -14,17 +14,6 @@ cd "$tmp" || exit 99
 pattern_file f 4096
 guard="timeout -k 5 30"
 
-# until_ok SECONDS COMMAND...: retry COMMAND every 0.1 s.
-until_ok ()
-{
-  u_n=$(($1 * 10))
-  shift
-  while ! "$@"; do
-    u_n=$((u_n - 1))
-    [ $u_n -gt 0 ] || return 1
-    sleep 0.1
-  done
-}
 alive () { kill -0 "$1" 2>/dev/null; }
 gone () { ! alive "$1"; }
 # stop PID: SIGTERM, and wait for it to end (killed after 10 s).

@@ -21,18 +21,6 @@
 #define PAGE ((uint64_t) sysconf (_SC_PAGESIZE))
 #define MIB (UINT64_C (1) << 20)
 
-/* AddressSanitizer turns mlock() into a no-op.  */
-#if defined __SANITIZE_ADDRESS__
-# define MLOCK_IS_NOOP 1
-#elif defined __has_feature
-# if __has_feature (address_sanitizer)
-#  define MLOCK_IS_NOOP 1
-# endif
-#endif
-#ifndef MLOCK_IS_NOOP
-# define MLOCK_IS_NOOP 0
-#endif
-
 #ifndef TMPFS_MAGIC
 # define TMPFS_MAGIC 0x01021994
 #endif

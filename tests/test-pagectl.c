@@ -16,18 +16,6 @@
 
 static size_t ps;
 
-/* AddressSanitizer replaces mlock() and munlock() with no-ops.  */
-#if defined __SANITIZE_ADDRESS__
-# define MLOCK_IS_NOOP 1
-#elif defined __has_feature
-# if __has_feature (address_sanitizer)
-#  define MLOCK_IS_NOOP 1
-# endif
-#endif
-#ifndef MLOCK_IS_NOOP
-# define MLOCK_IS_NOOP 0
-#endif
-
 /* A pattern file of 'pages' pages plus 'extra' bytes in a fresh dir.  */
 typedef struct
 {
