@@ -22,7 +22,7 @@ TEST_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS)
 TEST_LDADD = lib/libmmapio.la $(GLIB_LIBS) $(PTHREAD_LIBS)
 TEST_LDFLAGS = -no-install
 
-EXTRA_DIST += tests/run-test.sh tests/testutil.h tests/lsan.supp
+EXTRA_DIST += tests/run-test.sh tests/testutil.h tests/lsan.supp tests/tap-lib.sh
 
 TESTS += tests/readme.sh
 EXTRA_DIST += tests/readme.sh

@@ -400,18 +400,6 @@ on_burst_event (mmapio_file *f, unsigned events, void *userdata)
     atomic_fetch_add (&s->reads_ok, 1);
 }
 
-static int
-count_fds (void)
-{
-  int n = 0;
-  GDir *d = g_dir_open ("/proc/self/fd", 0, NULL);
-  g_assert_nonnull (d);
-  while (g_dir_read_name (d) != NULL)
-    n++;
-  g_dir_close (d);
-  return n;
-}
-
 static void
 test_watch_teardown_burst (void)
 {
@@ -423,7 +411,7 @@ test_watch_teardown_burst (void)
 
   atomic_init (&s.calls, 0);
   atomic_init (&s.reads_ok, 0);
-  int before = count_fds ();
+  int before = (int) tu_count_entries ("/proc/self/fd");
   GThread *t = g_thread_new ("writer", burst_writer, &b);
   for (int i = 0; i < 60; i++)
     {
@@ -458,7 +446,7 @@ test_watch_teardown_burst (void)
                   atomic_load (&s.reads_ok));
   g_assert_cmpuint (b.writes, >, 0);
   g_assert_cmpuint (atomic_load (&s.reads_ok), ==, atomic_load (&s.calls));
-  g_assert_cmpint (count_fds (), ==, before);
+  g_assert_cmpint ((int) tu_count_entries ("/proc/self/fd"), ==, before);
   g_rand_free (rand);
   g_free (path);
   tu_tmpdir_free (dir);

@@ -319,18 +319,6 @@ full_disk_unavailable (const char *dir)
   return NULL;
 }
 
-static unsigned
-count_entries (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  unsigned n = 0;
-  g_assert_nonnull (d);
-  while (g_dir_read_name (d) != NULL)
-    n++;
-  g_dir_close (d);
-  return n;
-}
-
 /* Write every byte of [from, to) of a handle (pattern), then flush: the
  * blocks were allocated, so a full filesystem cannot fault here.  */
 static void
@@ -358,7 +346,7 @@ full_disk_checks (const char *mnt)
                                           &created), ==, -ENOSPC);
   g_assert_null (f);
   g_assert_cmpint (created, ==, -1);
-  g_assert_cmpuint (count_entries (mnt), ==, 0);
+  g_assert_cmpuint (tu_count_entries (mnt), ==, 0);
 
   /* Grown past the filesystem's size: refused, the size unchanged in the
    * handle and in the file, and what was written stays.  */
@@ -389,7 +377,7 @@ full_disk_checks (const char *mnt)
   mmapio_file *g = NULL;
   g_assert_cmpint (mmapio_create (&g, more, 64 * 1024, 0), ==, -ENOSPC);
   g_assert_null (g);
-  g_assert_cmpuint (count_entries (mnt), ==, 1);
+  g_assert_cmpuint (tu_count_entries (mnt), ==, 1);
 
   /* Writes and flushes of the allocated blocks still work, and nothing
    * was lost.  */
@@ -441,7 +429,7 @@ test_full_disk (void)
       g_assert_true (WIFEXITED (status));
       g_assert_cmpint (WEXITSTATUS (status), ==, 0);
       /* Nothing of it is visible outside the namespace.  */
-      g_assert_cmpuint (count_entries (mnt), ==, 0);
+      g_assert_cmpuint (tu_count_entries (mnt), ==, 0);
     }
   g_assert_cmpint (g_rmdir (mnt), ==, 0);
   g_free (mnt);
@@ -643,7 +631,7 @@ calls_at_limit (const char *dir, const char *src, rlim_t limit,
     {
       int maxfd;
       char *before = open_fds (&maxfd);
-      unsigned entries = count_entries (dir);
+      unsigned entries = tu_count_entries (dir);
       mmapio_file *f = NULL, *h = NULL;
       mmapio_watch *w = NULL;
       int fd = -1;
@@ -696,7 +684,7 @@ calls_at_limit (const char *dir, const char *src, rlim_t limit,
           char *after = open_fds (NULL);
           g_assert_cmpstr (after, ==, before);
           g_free (after);
-          g_assert_cmpuint (count_entries (dir), ==, entries);
+          g_assert_cmpuint (tu_count_entries (dir), ==, entries);
         }
       tu_assert_ok (mmapio_watch_stop (w));
       tu_assert_ok (mmapio_close (f));

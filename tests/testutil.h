@@ -172,4 +172,18 @@ tu_under_valgrind (void)
 # define MLOCK_IS_NOOP 0
 #endif
 
+/* The number of entries of directory DIR (without . and ..): files
+ * left behind in a test directory, or descriptors in /proc/self/fd.  */
+static inline unsigned
+tu_count_entries (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  unsigned n = 0;
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  g_dir_close (d);
+  return n;
+}
+
 #endif

@@ -7,24 +7,14 @@
 # Copyright (C) 2026 The libmmapio developers.
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-: "${top_srcdir:=.}"
-: "${top_builddir:=.}"
-top_srcdir=$(cd "$top_srcdir" && pwd) || exit 99
-top_builddir=$(cd "$top_builddir" && pwd) || exit 99
-LC_ALL=C
-export LC_ALL
+. "${top_srcdir:-.}/tests/tap-lib.sh"
 
 if ! command -v valgrind >/dev/null 2>&1; then
   echo "1..0 # SKIP valgrind is not installed"
   exit 0
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/valgrind-utils.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 99
-
-n=0
-failed=0
+scratch valgrind-utils
 
 # vg STATUS NAME PROGRAM ARGS...: run PROGRAM of utils/ under memcheck;
 # the test passes when it exits with STATUS and memcheck reports nothing.
@@ -32,7 +22,6 @@ vg ()
 {
   want=$1 name=$2 prog=$3
   shift 3
-  n=$((n + 1))
   "$top_builddir/libtool" --mode=execute valgrind --quiet \
     --error-exitcode=125 --leak-check=full --errors-for-leak-kinds=definite \
     --show-leak-kinds=definite --log-file=vg.log \
@@ -41,11 +30,10 @@ vg ()
   # memcheck's reports are the "==PID==" lines; "--PID--" lines are
   # valgrind's own notes (a system call it does not know, say).
   if [ "$got" = "$want" ] && ! grep -q '^==[0-9]*==' vg.log; then
-    echo "ok $n - $prog $name"
+    ok "$prog $name"
   else
-    echo "not ok $n - $prog $name: status $got, expected $want"
-    sed 's/^/# /' vg.log err
-    failed=1
+    not_ok "$prog $name: status $got, expected $want"
+    diag vg.log err
   fi
 }
 
@@ -58,7 +46,6 @@ ln -s ../../one tree/a/b/link
 printf 'data\ntree/one\n' > list
 printf 'data\000tree/one\000' > list0
 
-echo "1..24"
 vg 0 "a file" mmcat data
 vg 0 "two files and stdin" mmcat data - tree/one
 vg 0 "--offset --length" mmcat --offset=1000 --length=5000 data
@@ -83,4 +70,4 @@ vg 0 "-0 -b list" mmtouch -0 -b list0
 vg 1 "a missing file" mmtouch missing
 vg 2 "a bad option" mmtouch --no-such-option
 vg 0 "--version" mmtouch --version
-exit $failed
+finish
